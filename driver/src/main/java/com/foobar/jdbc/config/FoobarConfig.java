@@ -1,0 +1,91 @@
+package com.foobar.jdbc.config;
+
+import com.foobar.jdbc.topology.HostSpec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The resolved settings of one cluster: where its hosts are, which database and user, the driver's
+ * own settings and the properties passed to Connector/J.
+ *
+ * <p>Two logical connections whose settings are equal share one cluster (pools and topology) in the
+ * JVM, so every field takes part in {@code equals}. The password does too (two users must never share
+ * a pool because one of them knew the other's user name), but it never appears in {@link #toString()}.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param hosts                      the hosts in URL order, no duplicates, at least one
+ * @param database                   the default database, or {@code ""} for none
+ * @param user                       the user of every physical connection, or {@code null}
+ * @param password                   that user's password, or {@code null}
+ * @param driverProperties           the properties passed unchanged to Connector/J (sorted)
+ * @param maxConnectionsPerHost      {@link FoobarProperty#MAX_CONNECTIONS_PER_HOST}
+ * @param connectionAcquireTimeoutMs {@link FoobarProperty#CONNECTION_ACQUIRE_TIMEOUT_MS}, ms
+ * @param healthCheckTimeoutMs       {@link FoobarProperty#HEALTH_CHECK_TIMEOUT_MS}, ms
+ * @param loadBalance                {@link FoobarProperty#LOAD_BALANCE}
+ */
+public record FoobarConfig(
+        List<HostSpec> hosts,
+        String database,
+        String user,
+        String password,
+        Map<String, String> driverProperties,
+        int maxConnectionsPerHost,
+        long connectionAcquireTimeoutMs,
+        long healthCheckTimeoutMs,
+        LoadBalance loadBalance) {
+
+    /** Copies the collections so the record stays immutable. */
+    public FoobarConfig {
+        hosts = List.copyOf(hosts);
+        Objects.requireNonNull(database, "database");
+        driverProperties = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(driverProperties));
+        Objects.requireNonNull(loadBalance, "loadBalance");
+    }
+
+    /**
+     * @return a new {@code Properties} for one Connector/J connection: the pass-through properties plus
+     *         {@code user} and {@code password}; the caller may change it
+     */
+    public Properties connectorProperties() {
+        Properties p = new Properties();
+        p.putAll(driverProperties);
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        return p;
+    }
+
+    /** @return a short name for logs and thread names: the host list, database and user */
+    public String clusterName() {
+        StringBuilder sb = new StringBuilder();
+        for (HostSpec h : hosts) {
+            sb.append(sb.length() == 0 ? "" : ",").append(h);
+        }
+        return sb.append('/').append(database).append(user == null ? "" : "?user=" + user).toString();
+    }
+
+    private Map<String, String> maskedDriverProperties() {
+        Map<String, String> masked = new java.util.TreeMap<>(driverProperties);
+        masked.replaceAll((k, v) -> FoobarUrl.isSecret(k) ? "****" : v);
+        return masked;
+    }
+
+    /** @return every setting; the password and every other secret property show as {@code ****} */
+    @Override
+    public String toString() {
+        return "FoobarConfig[hosts=" + hosts + ", database=" + database + ", user=" + user
+                + ", password=" + (password == null ? "null" : "****")
+                + ", driverProperties=" + maskedDriverProperties()
+                + ", maxConnectionsPerHost=" + maxConnectionsPerHost
+                + ", connectionAcquireTimeoutMs=" + connectionAcquireTimeoutMs
+                + ", healthCheckTimeoutMs=" + healthCheckTimeoutMs
+                + ", loadBalance=" + loadBalance.propertyValue() + "]";
+    }
+}
