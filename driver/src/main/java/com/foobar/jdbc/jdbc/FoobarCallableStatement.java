@@ -82,13 +82,11 @@ public final class FoobarCallableStatement extends DelegatingCallableStatement i
     }
 
     @Override
-    public void abortLease() {
+    public Lease abortLease() {
         closed = true;
         Lease l = lease;
         lease = null;
-        if (l != null) {
-            l.evict();
-        }
+        return l;
     }
 
     @Override

@@ -51,7 +51,8 @@ import java.util.concurrent.Executor;
  *   <li>state set through JDBC and SQL session settings follow the logical connection onto every physical
  *       connection it uses, sent only where they differ;</li>
  *   <li>SQL whose state cannot be replayed ({@link StatementType#PIN}) pins the connection to one primary
- *       connection until it is closed.</li>
+ *       connection until it is closed or its pool takes it back ({@link #endRequest()}, or
+ *       {@link #clearWarnings()} with no statement open); that physical connection is then evicted.</li>
  * </ul>
  *
  * <p>After an autocommit statement on the primary the connection keeps that primary connection (so
@@ -736,13 +737,20 @@ public final class FoobarConnection implements Connection, MetaDataAccess {
     }
 
     /**
-     * Clears warnings and, as the connection is then idle from its pool's point of view (HikariCP calls this
-     * on every return), gives back a kept primary connection that no statement uses.
+     * Clears warnings. HikariCP calls this on every return of a connection to its pool, after closing the
+     * connection's statements, and never calls {@link #endRequest()} by default: so when no statement is
+     * open, this is taken as the end of a request and does what {@link #endRequest()} does (gives back the
+     * kept primary connection, unpins). With statements open it only gives back an idle kept primary
+     * connection.
      */
     @Override
     public void clearWarnings() throws SQLException {
         checkOpen();
-        releaseIdlePrimary();
+        if (statements.isEmpty()) {
+            endRequest();
+        } else {
+            releaseIdlePrimary();
+        }
     }
 
     /** JDBC 4.3: a pool hands this connection out; nothing to do. */
@@ -856,17 +864,25 @@ public final class FoobarConnection implements Connection, MetaDataAccess {
             return;
         }
         closed = true;
-        for (TrackedStatement s : new ArrayList<>(statements)) {
-            s.abortLease();
+        Set<Lease> leases = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (TrackedStatement s : statements) {
+            Lease l = s.abortLease();
+            if (l != null) {
+                leases.add(l);
+            }
         }
         statements.clear();
-        for (Lease l : new Lease[] {txLease, primaryLease}) {
-            if (l != null) {
-                evictAndClose(l);
-            }
+        if (txLease != null) {
+            leases.add(txLease);
+        }
+        if (primaryLease != null) {
+            leases.add(primaryLease);
         }
         txLease = null;
         primaryLease = null;
+        for (Lease l : leases) {
+            evictAndClose(l);
+        }
     }
 
     /**

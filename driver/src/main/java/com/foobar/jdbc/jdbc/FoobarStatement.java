@@ -52,6 +52,8 @@ public class FoobarStatement implements Statement, TrackedStatement {
     private boolean singleResult;
     /** The update count of a statement run locally (0), or -1. */
     private long localUpdateCount = -1;
+    /** Warnings of an execution that ended because its result set was closed (JDBC keeps them until re-execution). */
+    private SQLWarning endedWarnings;
 
     FoobarStatement(FoobarConnection connection, int resultSetType, int resultSetConcurrency, int resultSetHoldability) {
         this.connection = connection;
@@ -165,7 +167,10 @@ public class FoobarStatement implements Statement, TrackedStatement {
             if (closeOnCompletion) {
                 close();
             } else if (singleResult && current != null && current.isClosed()) {
+                Statement ps = physical;
+                SQLWarning warnings = ps == null ? null : ps.getWarnings();
                 endExecution();
+                endedWarnings = warnings;
             }
         } catch (SQLException e) {
             LoggerHolder.log.debug("ending an execution after its result set closed failed", e);
@@ -186,6 +191,7 @@ public class FoobarStatement implements Statement, TrackedStatement {
         current = null;
         singleResult = false;
         localUpdateCount = -1;
+        endedWarnings = null;
         try {
             if (ps != null) {
                 ps.close();
@@ -476,12 +482,13 @@ public class FoobarStatement implements Statement, TrackedStatement {
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
         Statement ps = physical;
-        return ps == null ? null : ps.getWarnings();
+        return ps == null ? endedWarnings : ps.getWarnings();
     }
 
     @Override
     public void clearWarnings() throws SQLException {
         checkOpen();
+        endedWarnings = null;
         Statement ps = physical;
         if (ps != null) {
             ps.clearWarnings();
@@ -598,14 +605,12 @@ public class FoobarStatement implements Statement, TrackedStatement {
     }
 
     @Override
-    public void abortLease() {
+    public Lease abortLease() {
         Lease l = lease;
         closed = true;
         physical = null;
         lease = null;
-        if (l != null) {
-            l.evict();
-        }
+        return l;
     }
 
     @Override

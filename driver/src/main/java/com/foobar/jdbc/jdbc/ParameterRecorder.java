@@ -51,10 +51,10 @@ import java.util.List;
  * as specified by JDBC, the parameters stay set afterwards and later setter calls do not affect the
  * snapshot.
  *
- * <p><b>Parameter indexes.</b> Indexes start at 1; an index below 1 is rejected with an {@link
- * SQLException} of SQLState {@value #INVALID_DESCRIPTOR_INDEX}. The recorder does not know how many
- * placeholders the SQL has, so it cannot reject an index that is too large: the physical statement
- * does that when the parameters are replayed onto it.
+ * <p><b>Parameter indexes.</b> Indexes start at 1; an index below 1 or above {@value #MAX_PARAMETERS}
+ * is rejected with an {@link SQLException} of SQLState {@value #INVALID_DESCRIPTOR_INDEX}. The recorder
+ * does not know how many placeholders the SQL has, so a smaller index that is still too large is
+ * rejected by the physical statement when the parameters are replayed onto it.
  *
  * <p><b>Thread safety.</b> This class is <em>not</em> thread-safe, just as a JDBC statement is not
  * meant to be used by several threads at once. The owning statement must confine it to one thread
@@ -64,6 +64,9 @@ public final class ParameterRecorder {
 
   /** SQLState for an invalid descriptor (parameter) index: {@value}. */
   public static final String INVALID_DESCRIPTOR_INDEX = "07009";
+
+  /** The most placeholders a MySQL statement may have (the protocol's 16-bit parameter count). */
+  public static final int MAX_PARAMETERS = 65535;
 
   private static final int INITIAL_CAPACITY = 8;
   private static final Param[] NO_PARAMS = new Param[0];
@@ -254,7 +257,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param sqlType the SQL type code defined in {@link java.sql.Types}
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setNull(int parameterIndex, int sqlType) throws SQLException {
     put(parameterIndex, new Param(Kind.NULL, sqlType, null, null));
@@ -266,7 +269,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param sqlType the SQL type code defined in {@link java.sql.Types}
    * @param typeName the fully-qualified name of an SQL user-defined type
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setNull(int parameterIndex, int sqlType, String typeName) throws SQLException {
     put(parameterIndex, new Param(Kind.NULL_TYPE_NAME, sqlType, typeName, null));
@@ -277,7 +280,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setBoolean(int parameterIndex, boolean x) throws SQLException {
     put(parameterIndex, new Param(Kind.BOOLEAN, x ? 1L : 0L, null, null));
@@ -288,7 +291,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setByte(int parameterIndex, byte x) throws SQLException {
     put(parameterIndex, new Param(Kind.BYTE, x, null, null));
@@ -299,7 +302,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setShort(int parameterIndex, short x) throws SQLException {
     put(parameterIndex, new Param(Kind.SHORT, x, null, null));
@@ -310,7 +313,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setInt(int parameterIndex, int x) throws SQLException {
     put(parameterIndex, new Param(Kind.INT, x, null, null));
@@ -321,7 +324,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setLong(int parameterIndex, long x) throws SQLException {
     put(parameterIndex, new Param(Kind.LONG, x, null, null));
@@ -333,7 +336,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setFloat(int parameterIndex, float x) throws SQLException {
     put(parameterIndex, new Param(Kind.FLOAT, Float.floatToRawIntBits(x), null, null));
@@ -345,7 +348,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setDouble(int parameterIndex, double x) throws SQLException {
     put(parameterIndex, new Param(Kind.DOUBLE, Double.doubleToRawLongBits(x), null, null));
@@ -356,7 +359,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
     put(parameterIndex, new Param(Kind.BIG_DECIMAL, 0L, x, null));
@@ -367,7 +370,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setString(int parameterIndex, String x) throws SQLException {
     put(parameterIndex, new Param(Kind.STRING, 0L, x, null));
@@ -379,7 +382,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setBytes(int parameterIndex, byte[] x) throws SQLException {
     put(parameterIndex, new Param(Kind.BYTES, 0L, x, null));
@@ -390,7 +393,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setDate(int parameterIndex, Date x) throws SQLException {
     put(parameterIndex, new Param(Kind.DATE, 0L, x, null));
@@ -402,7 +405,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
    * @param cal the calendar the driver uses to construct the date
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setDate(int parameterIndex, Date x, Calendar cal) throws SQLException {
     put(parameterIndex, new Param(Kind.DATE_CAL, 0L, x, cal));
@@ -413,7 +416,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setTime(int parameterIndex, Time x) throws SQLException {
     put(parameterIndex, new Param(Kind.TIME, 0L, x, null));
@@ -425,7 +428,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
    * @param cal the calendar the driver uses to construct the time
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setTime(int parameterIndex, Time x, Calendar cal) throws SQLException {
     put(parameterIndex, new Param(Kind.TIME_CAL, 0L, x, cal));
@@ -436,7 +439,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setTimestamp(int parameterIndex, Timestamp x) throws SQLException {
     put(parameterIndex, new Param(Kind.TIMESTAMP, 0L, x, null));
@@ -448,7 +451,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the parameter value
    * @param cal the calendar the driver uses to construct the timestamp
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setTimestamp(int parameterIndex, Timestamp x, Calendar cal) throws SQLException {
     put(parameterIndex, new Param(Kind.TIMESTAMP_CAL, 0L, x, cal));
@@ -460,7 +463,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the ASCII stream
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setAsciiStream(int parameterIndex, InputStream x) throws SQLException {
     put(parameterIndex, new Param(Kind.ASCII_STREAM, 0L, x, null));
@@ -473,7 +476,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the ASCII stream
    * @param length the number of bytes in the stream
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setAsciiStream(int parameterIndex, InputStream x, int length) throws SQLException {
     put(parameterIndex, new Param(Kind.ASCII_STREAM_INT, length, x, null));
@@ -486,7 +489,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the ASCII stream
    * @param length the number of bytes in the stream
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setAsciiStream(int parameterIndex, InputStream x, long length) throws SQLException {
     put(parameterIndex, new Param(Kind.ASCII_STREAM_LONG, length, x, null));
@@ -499,7 +502,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the stream of UTF-8 encoded Unicode characters
    * @param length the number of bytes in the stream
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    * @deprecated as {@link PreparedStatement#setUnicodeStream(int, InputStream, int)} is; use
    *     {@link #setCharacterStream(int, Reader, int)}
    */
@@ -514,7 +517,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the binary stream
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setBinaryStream(int parameterIndex, InputStream x) throws SQLException {
     put(parameterIndex, new Param(Kind.BINARY_STREAM, 0L, x, null));
@@ -527,7 +530,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the binary stream
    * @param length the number of bytes in the stream
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setBinaryStream(int parameterIndex, InputStream x, int length) throws SQLException {
     put(parameterIndex, new Param(Kind.BINARY_STREAM_INT, length, x, null));
@@ -540,7 +543,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the binary stream
    * @param length the number of bytes in the stream
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setBinaryStream(int parameterIndex, InputStream x, long length) throws SQLException {
     put(parameterIndex, new Param(Kind.BINARY_STREAM_LONG, length, x, null));
@@ -552,7 +555,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the object containing the parameter value
    * @param targetSqlType the SQL type code ({@link java.sql.Types}) to send it as
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException {
     put(parameterIndex, new Param(Kind.OBJECT_TYPE, targetSqlType, x, null));
@@ -563,7 +566,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the object containing the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setObject(int parameterIndex, Object x) throws SQLException {
     put(parameterIndex, new Param(Kind.OBJECT, 0L, x, null));
@@ -576,7 +579,7 @@ public final class ParameterRecorder {
    * @param x the object containing the parameter value
    * @param targetSqlType the SQL type code ({@link java.sql.Types}) to send it as
    * @param scaleOrLength the scale for decimal types, or the length for stream and reader types
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setObject(int parameterIndex, Object x, int targetSqlType, int scaleOrLength)
       throws SQLException {
@@ -591,7 +594,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the object containing the parameter value
    * @param targetSqlType the SQL type to send it as
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setObject(int parameterIndex, Object x, SQLType targetSqlType)
       throws SQLException {
@@ -605,7 +608,7 @@ public final class ParameterRecorder {
    * @param x the object containing the parameter value
    * @param targetSqlType the SQL type to send it as
    * @param scaleOrLength the scale for decimal types, or the length for stream and reader types
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setObject(int parameterIndex, Object x, SQLType targetSqlType, int scaleOrLength)
       throws SQLException {
@@ -618,7 +621,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param reader the character stream
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setCharacterStream(int parameterIndex, Reader reader) throws SQLException {
     put(parameterIndex, new Param(Kind.CHARACTER_STREAM, 0L, reader, null));
@@ -631,7 +634,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param reader the character stream
    * @param length the number of characters in the stream
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setCharacterStream(int parameterIndex, Reader reader, int length)
       throws SQLException {
@@ -645,7 +648,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param reader the character stream
    * @param length the number of characters in the stream
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setCharacterStream(int parameterIndex, Reader reader, long length)
       throws SQLException {
@@ -657,7 +660,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the SQL {@code REF} value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setRef(int parameterIndex, Ref x) throws SQLException {
     put(parameterIndex, new Param(Kind.REF, 0L, x, null));
@@ -668,7 +671,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the {@code Blob} value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setBlob(int parameterIndex, Blob x) throws SQLException {
     put(parameterIndex, new Param(Kind.BLOB, 0L, x, null));
@@ -680,7 +683,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param inputStream the stream holding the data
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setBlob(int parameterIndex, InputStream inputStream) throws SQLException {
     put(parameterIndex, new Param(Kind.BLOB_STREAM, 0L, inputStream, null));
@@ -693,7 +696,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param inputStream the stream holding the data
    * @param length the number of bytes in the stream
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setBlob(int parameterIndex, InputStream inputStream, long length)
       throws SQLException {
@@ -705,7 +708,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the {@code Clob} value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setClob(int parameterIndex, Clob x) throws SQLException {
     put(parameterIndex, new Param(Kind.CLOB, 0L, x, null));
@@ -717,7 +720,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param reader the reader holding the data
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setClob(int parameterIndex, Reader reader) throws SQLException {
     put(parameterIndex, new Param(Kind.CLOB_READER, 0L, reader, null));
@@ -730,7 +733,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param reader the reader holding the data
    * @param length the number of characters in the reader
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setClob(int parameterIndex, Reader reader, long length) throws SQLException {
     put(parameterIndex, new Param(Kind.CLOB_READER_LONG, length, reader, null));
@@ -741,7 +744,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the SQL {@code ARRAY} value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setArray(int parameterIndex, Array x) throws SQLException {
     put(parameterIndex, new Param(Kind.ARRAY, 0L, x, null));
@@ -752,7 +755,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the {@code java.net.URL} value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setURL(int parameterIndex, URL x) throws SQLException {
     put(parameterIndex, new Param(Kind.URL_VALUE, 0L, x, null));
@@ -763,7 +766,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param x the {@code RowId} value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setRowId(int parameterIndex, RowId x) throws SQLException {
     put(parameterIndex, new Param(Kind.ROW_ID, 0L, x, null));
@@ -774,7 +777,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param value the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setNString(int parameterIndex, String value) throws SQLException {
     put(parameterIndex, new Param(Kind.NSTRING, 0L, value, null));
@@ -786,7 +789,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param value the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setNCharacterStream(int parameterIndex, Reader value) throws SQLException {
     put(parameterIndex, new Param(Kind.NCHARACTER_STREAM, 0L, value, null));
@@ -799,7 +802,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param value the parameter value
    * @param length the number of characters in the reader
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setNCharacterStream(int parameterIndex, Reader value, long length)
       throws SQLException {
@@ -811,7 +814,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param value the parameter value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setNClob(int parameterIndex, NClob value) throws SQLException {
     put(parameterIndex, new Param(Kind.NCLOB, 0L, value, null));
@@ -823,7 +826,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param reader the reader holding the data
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setNClob(int parameterIndex, Reader reader) throws SQLException {
     put(parameterIndex, new Param(Kind.NCLOB_READER, 0L, reader, null));
@@ -836,7 +839,7 @@ public final class ParameterRecorder {
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param reader the reader holding the data
    * @param length the number of characters in the reader
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setNClob(int parameterIndex, Reader reader, long length) throws SQLException {
     put(parameterIndex, new Param(Kind.NCLOB_READER_LONG, length, reader, null));
@@ -847,7 +850,7 @@ public final class ParameterRecorder {
    *
    * @param parameterIndex the first parameter is 1, the second is 2, ...
    * @param xmlObject the {@code SQLXML} value
-   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1
+   * @throws SQLException with SQLState {@value #INVALID_DESCRIPTOR_INDEX} if the index is below 1 or above {@value #MAX_PARAMETERS}
    */
   public void setSQLXML(int parameterIndex, SQLXML xmlObject) throws SQLException {
     put(parameterIndex, new Param(Kind.SQL_XML, 0L, xmlObject, null));
@@ -857,9 +860,9 @@ public final class ParameterRecorder {
   // Internals
 
   private void put(int parameterIndex, Param param) throws SQLException {
-    if (parameterIndex < 1) {
+    if (parameterIndex < 1 || parameterIndex > MAX_PARAMETERS) {
       throw new SQLException(
-          "Invalid parameter index " + parameterIndex + ": parameter indexes start at 1",
+          "Invalid parameter index " + parameterIndex + ": parameter indexes run from 1 to " + MAX_PARAMETERS,
           INVALID_DESCRIPTOR_INDEX);
     }
     int slot = parameterIndex - 1;

@@ -1,16 +1,22 @@
 package com.foobar.jdbc.jdbc;
 
+import com.foobar.jdbc.pool.Lease;
+
 import java.sql.SQLException;
 
 /**
  * A statement the logical connection must close when it closes, and whose physical connection it must
- * abort when it is aborted.
+ * evict when it is aborted.
  */
 interface TrackedStatement {
 
     /** Closes the statement because its connection closes. */
     void closeByConnection() throws SQLException;
 
-    /** Evicts the physical connection the statement uses, if any, because its connection is aborted. */
-    void abortLease();
+    /**
+     * Marks the statement closed because its connection is aborted, without touching the server.
+     *
+     * @return the lease the statement was using, for the connection to evict, or {@code null}
+     */
+    Lease abortLease();
 }
