@@ -47,12 +47,28 @@ public record FoobarConfig(
     }
 
     /**
+     * Connector/J's {@code useLocalSessionState}: the driver sets it to {@code true} unless the application
+     * gives it. Every session change on a physical connection goes through JDBC setters that Connector/J
+     * tracks, so it need not ask the server for the read-only flag or the isolation level before
+     * statements (without it, Connector/J sends {@code SELECT @@session.transaction_read_only} before every
+     * batch and every non-SELECT {@code execute}).
+     */
+    public static final String USE_LOCAL_SESSION_STATE = "useLocalSessionState";
+
+    /**
      * @return a new {@code Properties} for one Connector/J connection: the pass-through properties plus
-     *         {@code user} and {@code password}; the caller may change it
+     *         {@code user} and {@code password}, and {@link #USE_LOCAL_SESSION_STATE} {@code true} unless
+     *         given; the caller may change it
      */
     public Properties connectorProperties() {
         Properties p = new Properties();
-        p.putAll(driverProperties);
+        p.setProperty(USE_LOCAL_SESSION_STATE, "true");
+        for (Map.Entry<String, String> e : driverProperties.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(USE_LOCAL_SESSION_STATE)) {
+                p.remove(USE_LOCAL_SESSION_STATE);
+            }
+            p.setProperty(e.getKey(), e.getValue());
+        }
         if (user != null) {
             p.setProperty("user", user);
         }

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 
 /**
@@ -45,6 +46,10 @@ final class HostPool implements AutoCloseable {
      */
     Lease borrow() throws SQLException {
         Connection c;
+        if (pool.isClosed()) {
+            throw new SQLNonTransientConnectionException("The pool of host " + host + " is closed: its cluster or "
+                    + "data source was closed", "08003");
+        }
         try {
             c = pool.getConnection();
         } catch (SQLException e) {

@@ -251,9 +251,18 @@ class FoobarUrlTest {
             expectedCj.putAll(expected);
             expectedCj.setProperty("user", "app");
             expectedCj.setProperty("password", SECRET);
+            expectedCj.setProperty(FoobarConfig.USE_LOCAL_SESSION_STATE, "true");
             assertThat(cj).isEqualTo(expectedCj);
             assertThat(cj).doesNotContainKeys("maxConnectionsPerHost", "connectionAcquireTimeoutMs",
                     "healthCheckTimeoutMs", "loadBalance");
+        }
+
+        @Test
+        void useLocalSessionStateDefaultsToTrueButTheApplicationWins() throws Exception {
+            assertThat(parse("jdbc:foobar://h/app").connectorProperties())
+                    .containsEntry("useLocalSessionState", "true");
+            Properties given = parse("jdbc:foobar://h/app?uselocalsessionstate=false").connectorProperties();
+            assertThat(given).containsEntry("uselocalsessionstate", "false").doesNotContainKey("useLocalSessionState");
         }
 
         @Test
