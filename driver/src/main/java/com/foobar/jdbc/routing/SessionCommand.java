@@ -51,10 +51,18 @@ public final class SessionCommand {
      *            LEVEL} and the variables {@code transaction_isolation}/{@code tx_isolation};
      *            {@value #TRANSACTION_READ_ONLY} for {@code SET SESSION TRANSACTION READ
      *            ONLY|WRITE} and the variables {@code transaction_read_only}/{@code tx_read_only}.
-     *            A later assignment with the same key supersedes an earlier one.
+     *            A later assignment with the same key supersedes an earlier one. Keys overlap:
+     *            {@value #NAMES} sets {@code character_set_client}, {@code
+     *            character_set_connection}, {@code character_set_results} and {@code
+     *            collation_connection}, which can also be assigned one by one.
      * @param sql a complete statement that re-applies just this assignment at session scope, such
      *            as {@code SET SESSION sql_mode = 'ANSI'}, {@code SET NAMES utf8mb4 COLLATE
-     *            utf8mb4_bin} or {@code SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED}
+     *            utf8mb4_bin} or {@code SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED}.
+     *            A literal value of the transaction variables is given in the {@code SET SESSION
+     *            TRANSACTION} form ({@code SET tx_isolation = 'READ-COMMITTED'} gives {@code SET
+     *            SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED}, {@code SET
+     *            transaction_read_only = 1} gives {@code SET SESSION TRANSACTION READ ONLY}), so it
+     *            runs on servers that know only one of the variable names.
      */
     public record Assignment(String key, String sql) {
 
@@ -206,7 +214,8 @@ public final class SessionCommand {
                     throw new IllegalArgumentException("Expected = after " + name + ": " + sql);
                 }
                 String variable = name.toString().toLowerCase(Locale.ROOT);
-                item = valueItem(sql, next(sql, operator), keyOf(variable), "SET SESSION " + quoteIfNeeded(variable) + " = ");
+                item = canonical(sql, valueItem(sql, next(sql, operator), keyOf(variable),
+                        "SET SESSION " + quoteIfNeeded(variable) + " = "));
             }
             items.add(item);
             t = SqlScanner.next(sql, item.valueEnd(), false);
@@ -294,6 +303,43 @@ public final class SessionCommand {
         int first = start(valueStart);
         Assignment assignment = new Assignment(key, prefix + sql.substring(first, last));
         return new Item(assignment, first, last, tokens);
+    }
+
+    private static final List<String> ISOLATION_LEVELS =
+            List.of("READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE");
+
+    /**
+     * Rewrites a literal assignment of the transaction variables as the equivalent {@code SET
+     * SESSION TRANSACTION} statement, which every server version understands ({@code tx_isolation}
+     * is gone from MySQL 8.0, {@code transaction_isolation} is missing before MariaDB 11.1):
+     * {@code SET tx_isolation = 'READ-COMMITTED'} becomes {@code SET SESSION TRANSACTION ISOLATION
+     * LEVEL READ COMMITTED} and {@code SET transaction_read_only = 1} becomes {@code SET SESSION
+     * TRANSACTION READ ONLY}. Other values (expressions, {@code DEFAULT}) are kept as written.
+     */
+    private static Item canonical(String sql, Item item) {
+        String key = item.assignment().key();
+        if (item.valueTokens() != 1) {
+            return item;
+        }
+        String rewritten = null;
+        if (TRANSACTION_ISOLATION.equals(key)) {
+            String value = sql.substring(item.valueStart(), item.valueEnd());
+            if (value.length() >= 2 && (value.charAt(0) == '\'' || value.charAt(0) == '"')) {
+                value = value.substring(1, value.length() - 1);
+            }
+            value = value.toUpperCase(Locale.ROOT).replace('-', ' ');
+            int index = value.length() == 1 ? value.charAt(0) - '0' : ISOLATION_LEVELS.indexOf(value);
+            if (index >= 0 && index < ISOLATION_LEVELS.size()) {
+                rewritten = "SET SESSION TRANSACTION ISOLATION LEVEL " + ISOLATION_LEVELS.get(index);
+            }
+        } else if (TRANSACTION_READ_ONLY.equals(key)) {
+            int value = SqlScanner.booleanLiteral(sql, item.valueStart(), item.valueEnd());
+            if (value >= 0) {
+                rewritten = "SET SESSION TRANSACTION " + (value == 1 ? "READ ONLY" : "READ WRITE");
+            }
+        }
+        return rewritten == null ? item
+                : new Item(new Assignment(key, rewritten), item.valueStart(), item.valueEnd(), item.valueTokens());
     }
 
     /** {@code SET SESSION TRANSACTION characteristic [, characteristic]}, from the first characteristic. */

@@ -1,5 +1,7 @@
 package com.foobar.jdbc.routing;
 
+import java.util.Locale;
+
 /**
  * A small, allocation-free MySQL/MariaDB lexer used by {@link StatementClassifier} and
  * {@link SessionCommand}.
@@ -90,12 +92,30 @@ final class SqlScanner {
      */
     static boolean is(String sql, long token, String keyword) {
         int start = start(token);
-        return end(token) - start == keyword.length() && sql.regionMatches(true, start, keyword, 0, keyword.length());
+        return end(token) - start == keyword.length() && at(sql, start, keyword);
     }
 
-    /** Case-insensitive in-place comparison of {@code sql} at {@code offset} with {@code keyword}. */
+    /**
+     * Case-insensitive in-place comparison of {@code sql} at {@code offset} with {@code keyword},
+     * which is made of upper-case ASCII letters and punctuation (compared exactly).
+     * Only ASCII letters are folded (as {@link Locale#ROOT} would), so no non-ASCII character
+     * ever matches a keyword.
+     */
     static boolean at(String sql, int offset, String keyword) {
-        return sql.regionMatches(true, offset, keyword, 0, keyword.length());
+        int length = keyword.length();
+        if (offset < 0 || offset + length > sql.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = sql.charAt(offset + i);
+            if (c >= 'a' && c <= 'z') {
+                c -= 'a' - 'A';
+            }
+            if (c != keyword.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** ASCII lower case of {@code c}; other characters are returned unchanged or mapped out of ASCII. */

@@ -43,7 +43,9 @@ import java.util.Objects;
  *       ({@code SET STATEMENT ... FOR stmt} has the type of {@code stmt}).</li>
  *   <li>Multi-statement strings ({@code ;}-separated; empty statements are ignored): {@code READ}
  *       only if every statement is; {@code PIN} if any statement is {@code PIN} or a session
- *       command; else {@code SESSION_READ} if any statement is; else {@code WRITE}.</li>
+ *       command; else {@code WRITE} if any statement is; else {@code SESSION_READ}. The same order
+ *       (PIN, WRITE, SESSION_READ, READ) applies within a read: {@code SELECT NEXTVAL(s),
+ *       LAST_INSERT_ID()} is a {@code WRITE}. A write is never reported as {@code SESSION_READ}.</li>
  *   <li>Backslash escapes in strings are honoured as Connector/J does by default; if the server
  *       runs with {@code NO_BACKSLASH_ESCAPES} a string may end elsewhere, so a SQL string
  *       containing a backslash is classified both ways and the two answers are combined like
@@ -139,15 +141,20 @@ public final class StatementClassifier {
         return result == null ? StatementType.WRITE : result;
     }
 
-    /** Combines the types of two statements of one multi-statement string. */
+    /**
+     * Combines the types of two statements of one multi-statement string: PIN, then WRITE (a write
+     * must never be hidden behind SESSION_READ, which a read-only connection may send to a
+     * replica), then SESSION_READ, then READ.
+     */
     private static StatementType combine(StatementType a, StatementType b) {
         if (isPinning(a) || isPinning(b)) {
             return StatementType.PIN;
         }
-        if (a == StatementType.SESSION_READ || b == StatementType.SESSION_READ) {
-            return StatementType.SESSION_READ;
+        if (a == StatementType.WRITE || b == StatementType.WRITE) {
+            return StatementType.WRITE;
         }
-        return a == StatementType.READ && b == StatementType.READ ? StatementType.READ : StatementType.WRITE;
+        return a == StatementType.SESSION_READ || b == StatementType.SESSION_READ
+                ? StatementType.SESSION_READ : StatementType.READ;
     }
 
     /** PIN itself and the session commands, which pin when they are not alone. */
@@ -349,10 +356,10 @@ public final class StatementClassifier {
         StatementType type;
         if ((flags & F_PIN) != 0) {
             type = StatementType.PIN;
-        } else if ((flags & F_SESSION) != 0) {
-            type = StatementType.SESSION_READ;
         } else if ((flags & F_WRITE) != 0) {
             type = StatementType.WRITE;
+        } else if ((flags & F_SESSION) != 0) {
+            type = StatementType.SESSION_READ;
         } else {
             type = StatementType.READ;
         }
@@ -541,11 +548,15 @@ public final class StatementClassifier {
                 } else if (c == '@') {
                     kind = K_USER;
                     autocommit = false;
-                } else if (SqlScanner.isWord(sql, name) || c == '`') {
+                } else if (isName(sql, name)) {
                     while (isChar(sql, next(sql, end(t), nbe), '.')) { // structured: cache.key_buffer_size
                         t = next(sql, end(next(sql, end(t), nbe)), nbe);
+                        if (!isName(sql, t)) {
+                            return other(sql, first, nbe, StatementType.WRITE);
+                        }
                     }
-                    kind = globalScope ? K_GLOBAL : K_SESSION;
+                    // structured (key cache) variables are global only; MariaDB sets them globally without GLOBAL
+                    kind = globalScope || t != name ? K_GLOBAL : K_SESSION;
                     autocommit = t == name && (is(sql, t, "AUTOCOMMIT") || is(sql, t, "`AUTOCOMMIT`"));
                 } else {
                     return other(sql, first, nbe, StatementType.WRITE);
@@ -637,6 +648,11 @@ public final class StatementClassifier {
         }
     }
 
+    /** A variable name: a word or a backquoted identifier. */
+    private static boolean isName(String sql, long t) {
+        return SqlScanner.isWord(sql, t) || (SqlScanner.isQuotedIdentifier(sql, t) && sql.charAt(start(t)) == '`');
+    }
+
     /** {@code @@global.x}, {@code @@persist.x}, {@code @@persist_only.x}. */
     private static boolean isGlobalSystemVariable(String sql, long token) {
         int start = start(token) + 2;
@@ -673,6 +689,9 @@ public final class StatementClassifier {
         long inner = next(sql, end(forToken), nbe);
         if (isStatementEnd(sql, inner)) {
             return result(StatementType.WRITE, start(inner));
+        }
+        if (is(sql, inner, "SET")) { // a session change (no recursion into nested SET STATEMENTs)
+            return other(sql, inner, nbe, StatementType.PIN);
         }
         long r = dispatch(sql, inner, nbe);
         StatementType type = typeOf(r);

@@ -81,7 +81,8 @@ public enum StatementType {
 
     /**
      * A read of the state of the physical connection it runs on, so it must go to the primary
-     * connection that ran the previous statements: reads calling {@code LAST_INSERT_ID()},
+     * connection that ran the previous statements; it contains no write (a write makes the whole
+     * SQL string a {@link #WRITE}): reads calling {@code LAST_INSERT_ID()},
      * {@code FOUND_ROWS()}, {@code ROW_COUNT()}, {@code CONNECTION_ID()} or reading
      * {@code @@last_insert_id}, {@code @@identity}, {@code @@warning_count},
      * {@code @@error_count}; {@code SELECT SQL_CALC_FOUND_ROWS ...}; {@code SHOW WARNINGS},

@@ -106,13 +106,29 @@ class SessionCommandTest {
     }
 
     @Test
-    void oldTransactionVariableNamesShareTheKeyButKeepTheirName() {
+    void literalTransactionVariablesBecomeSetTransactionStatements() {
         assertThat(SessionCommand.parseSet("SET tx_isolation = 'READ-COMMITTED'"))
-                .containsExactly(a("transaction_isolation", "SET SESSION tx_isolation = 'READ-COMMITTED'"));
-        assertThat(SessionCommand.parseSet("SET @@transaction_isolation = 'SERIALIZABLE'"))
-                .containsExactly(a("transaction_isolation", "SET SESSION transaction_isolation = 'SERIALIZABLE'"));
+                .containsExactly(a("transaction_isolation", "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+        assertThat(SessionCommand.parseSet("SET @@transaction_isolation = 'serializable'"))
+                .containsExactly(a("transaction_isolation", "SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE"));
+        assertThat(SessionCommand.parseSet("SET SESSION transaction_isolation = \"REPEATABLE-READ\""))
+                .containsExactly(a("transaction_isolation", "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+        assertThat(SessionCommand.parseSet("SET transaction_isolation = 0"))
+                .containsExactly(a("transaction_isolation", "SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED"));
         assertThat(SessionCommand.parseSet("SET tx_read_only = 1"))
-                .containsExactly(a("transaction_read_only", "SET SESSION tx_read_only = 1"));
+                .containsExactly(a("transaction_read_only", "SET SESSION TRANSACTION READ ONLY"));
+        assertThat(SessionCommand.parseSet("SET @@session.transaction_read_only = OFF"))
+                .containsExactly(a("transaction_read_only", "SET SESSION TRANSACTION READ WRITE"));
+    }
+
+    @Test
+    void otherTransactionVariableValuesAreKeptAsWritten() {
+        assertThat(SessionCommand.parseSet("SET tx_isolation = @@global.tx_isolation"))
+                .containsExactly(a("transaction_isolation", "SET SESSION tx_isolation = @@global.tx_isolation"));
+        assertThat(SessionCommand.parseSet("SET transaction_isolation = DEFAULT"))
+                .containsExactly(a("transaction_isolation", "SET SESSION transaction_isolation = DEFAULT"));
+        assertThat(SessionCommand.parseSet("SET transaction_read_only = DEFAULT"))
+                .containsExactly(a("transaction_read_only", "SET SESSION transaction_read_only = DEFAULT"));
     }
 
     @Test

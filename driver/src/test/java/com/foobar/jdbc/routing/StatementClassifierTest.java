@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import java.lang.management.ManagementFactory;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -185,7 +186,14 @@ class StatementClassifierTest {
                 c(SESSION_READ, "SELECT SQL_CALC_FOUND_ROWS * FROM t LIMIT 1"),
                 c(SESSION_READ, "SELECT @@last_insert_id"),
                 c(SESSION_READ, "SELECT @@session.warning_count, @@error_count"),
-                c(SESSION_READ, "/* foobar:primary */ SELECT LAST_INSERT_ID()"));
+                c(SESSION_READ, "/* foobar:primary */ SELECT LAST_INSERT_ID()"),
+                c(SESSION_READ, "SELECT LAST_INSERT_ID(); SELECT 1"),
+                c(SESSION_READ, "SELECT FOUND_ROWS(); SHOW WARNINGS"),
+                // a write is never hidden behind SESSION_READ (a read-only connection may send those to a replica)
+                c(WRITE, "INSERT INTO t VALUES (1); SELECT LAST_INSERT_ID()"),
+                c(WRITE, "SELECT ROW_COUNT(); UPDATE t SET a = 1"),
+                c(WRITE, "SELECT NEXTVAL(s), LAST_INSERT_ID()"),
+                c(WRITE, "SELECT LAST_INSERT_ID() FROM t FOR UPDATE"));
     }
 
     @ParameterizedTest(name = "{1} -> {0}")
@@ -228,6 +236,7 @@ class StatementClassifierTest {
                 c(WRITE, "SET @@global.max_connections = 100"),
                 c(WRITE, "SET PERSIST max_connections = 100"),
                 c(WRITE, "SET PERSIST_ONLY max_connections = 100"),
+                c(WRITE, "SET hot_cache.key_buffer_size = 1048576"),
                 c(WRITE, "SET GLOBAL max_connections = 100, sort_buffer_size = 1000000"),
                 c(WRITE, "SET GLOBAL TRANSACTION ISOLATION LEVEL READ COMMITTED"),
                 c(WRITE, "SET PASSWORD = 'secret'"),
@@ -457,6 +466,14 @@ class StatementClassifierTest {
         check(READ, "SELECT 'x\\");
     }
 
+    @Test
+    void pathologicalInputsNeitherRecurseDeeplyNorFail() {
+        check(PIN, "SET STATEMENT a = 1 FOR ".repeat(50_000) + "SELECT 1");
+        check(READ, "(".repeat(100_000) + "SELECT 1" + ")".repeat(100_000));
+        check(WRITE, "INSERT INTO t VALUES " + "(1, 'a;b', \"c\"), ".repeat(50_000) + "(2, 'x', 'y')");
+        check(READ, "SELECT 1 FROM t WHERE a IN (" + "?, ".repeat(100_000) + "?)");
+    }
+
     private static final String LONG_SELECT = "SELECT o.id, o.customer_id, o.status, o.total_amount, c.name, c.email "
             + "FROM orders o JOIN customers c ON c.id = o.customer_id "
             + "WHERE o.status IN ('NEW', 'PAID') AND o.created_at > ? AND c.region = ? "
@@ -472,7 +489,11 @@ class StatementClassifierTest {
                 "SELECT * FROM t FOR UPDATE",
                 "COMMIT",
         };
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean
+                && ((com.sun.management.ThreadMXBean) bean).isThreadAllocatedMemorySupported(),
+                "this JVM does not count allocated bytes per thread");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
         long thread = Thread.currentThread().getId();
         int sink = 0;
         for (int i = 0; i < 20_000; i++) { // warm up (and load every class involved)
