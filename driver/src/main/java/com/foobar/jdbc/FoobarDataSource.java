@@ -2,6 +2,7 @@ package com.foobar.jdbc;
 
 import com.foobar.jdbc.config.FoobarConfig;
 import com.foobar.jdbc.config.FoobarUrl;
+import com.foobar.jdbc.health.ClusterListener;
 import com.foobar.jdbc.jdbc.FoobarConnection;
 import com.foobar.jdbc.pool.Cluster;
 import com.foobar.jdbc.pool.ClusterRegistry;
@@ -12,8 +13,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 
 /**
@@ -36,6 +39,7 @@ public class FoobarDataSource implements DataSource, AutoCloseable {
     private volatile int loginTimeoutSeconds;
     private volatile PrintWriter logWriter;
     private final Map<FoobarConfig, Cluster> acquired = new LinkedHashMap<>();
+    private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
     private boolean closed;
 
     /** @param url the cluster's {@code jdbc:foobar:} URL */
@@ -123,10 +127,43 @@ public class FoobarDataSource implements DataSource, AutoCloseable {
             if (closed) {
                 throw new SQLException("FoobarDataSource is closed", "08003");
             }
-            cluster = acquired.computeIfAbsent(config, ClusterRegistry::acquire);
+            cluster = acquired.get(config);
+            if (cluster == null) {
+                cluster = ClusterRegistry.acquire(config);
+                acquired.put(config, cluster);
+                for (ClusterListener l : listeners) {
+                    cluster.addListener(l);
+                }
+            }
         }
         ClusterRegistry.start(cluster);
         return new FoobarConnection(cluster, FoobarUrl.redact(u));
+    }
+
+    /**
+     * Registers a listener for the state changes of this data source's clusters (replicas leaving and
+     * returning to the read rotation, the primary becoming unreachable, reads running out of replicas),
+     * including clusters it connects to later.
+     *
+     * @param listener called on the cluster's monitor thread; see {@link ClusterListener}
+     */
+    public void addClusterListener(ClusterListener listener) {
+        synchronized (acquired) {
+            listeners.add(listener);
+            for (Cluster c : acquired.values()) {
+                c.addListener(listener);
+            }
+        }
+    }
+
+    /** @param listener no longer called */
+    public void removeClusterListener(ClusterListener listener) {
+        synchronized (acquired) {
+            listeners.remove(listener);
+            for (Cluster c : acquired.values()) {
+                c.removeListener(listener);
+            }
+        }
     }
 
     /**

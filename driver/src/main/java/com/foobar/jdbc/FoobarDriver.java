@@ -109,9 +109,10 @@ public final class FoobarDriver implements Driver {
         password.description = "That user's password.";
         result.add(password);
         for (FoobarProperty p : FoobarProperty.values()) {
-            DriverPropertyInfo pi = new DriverPropertyInfo(p.propertyName(),
-                    given.getProperty(p.propertyName(), p.defaultValue()));
-            pi.description = p.description() + " Default: " + p.defaultValue() + ".";
+            DriverPropertyInfo pi = new DriverPropertyInfo(p.propertyName(), FoobarUrl.isSecret(p.propertyName())
+                    ? null : given.getProperty(p.propertyName(), p.defaultValue()));
+            pi.description = p.description() + " Default: "
+                    + (p.defaultValue() == null || p.defaultValue().isEmpty() ? "none" : p.defaultValue()) + ".";
             pi.choices = p.choices();
             result.add(pi);
         }

@@ -1,6 +1,7 @@
 package com.foobar.jdbc;
 
 import com.foobar.jdbc.config.FoobarProperty;
+import com.foobar.jdbc.config.FoobarUrl;
 import com.foobar.jdbc.config.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,12 +92,14 @@ class FoobarDriverTest {
         for (FoobarProperty p : FoobarProperty.values()) {
             DriverPropertyInfo pi = byName.get(p.propertyName());
             assertThat(pi).as(p.propertyName()).isNotNull();
-            assertThat(pi.value).as(p.propertyName()).isEqualTo(p.defaultValue());
+            assertThat(pi.value).as(p.propertyName()).isEqualTo(FoobarUrl.isSecret(p.propertyName()) ? null : p.defaultValue());
             assertThat(pi.description).as(p.propertyName()).contains(p.description());
             assertThat(pi.choices).as(p.propertyName()).isEqualTo(p.choices());
             assertThat(pi.required).as(p.propertyName()).isFalse();
         }
-        assertThat(byName.get("loadBalance").choices).containsExactly("roundRobin");
+        assertThat(byName.get("loadBalance").choices).containsExactly("roundRobin", "leastConnections", "weighted",
+                "fastest");
+        assertThat(byName.get("readFallback").choices).containsExactly("primary", "fail");
         assertThat(byName.get("loadBalance").value).isEqualTo("roundRobin");
         assertThat(byName.get("maxConnectionsPerHost").value).isEqualTo("10");
         assertThat(byName.get("connectionAcquireTimeoutMs").value).isEqualTo("30000");

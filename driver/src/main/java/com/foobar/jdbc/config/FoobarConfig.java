@@ -11,9 +11,9 @@ import java.util.Properties;
  * The resolved settings of one cluster: where its hosts are, which database and user, the driver's
  * own settings and the properties passed to Connector/J.
  *
- * <p>Two logical connections whose settings are equal share one cluster (pools and topology) in the
- * JVM, so every field takes part in {@code equals}. The password does too (two users must never share
- * a pool because one of them knew the other's user name), but it never appears in {@link #toString()}.
+ * <p>Two logical connections whose settings are equal share one cluster (pools, topology and monitor)
+ * in the JVM, so every field takes part in {@code equals}. The passwords do too (two users must never
+ * share a pool because one of them knew the other's user name), but never appear in {@link #toString()}.
  *
  * <p>Immutable and thread-safe.
  *
@@ -24,8 +24,18 @@ import java.util.Properties;
  * @param driverProperties           the properties passed unchanged to Connector/J (sorted)
  * @param maxConnectionsPerHost      {@link FoobarProperty#MAX_CONNECTIONS_PER_HOST}
  * @param connectionAcquireTimeoutMs {@link FoobarProperty#CONNECTION_ACQUIRE_TIMEOUT_MS}, ms
+ * @param connectTimeoutMs           {@link FoobarProperty#CONNECT_TIMEOUT_MS}, ms
+ * @param healthCheckIntervalMs      {@link FoobarProperty#HEALTH_CHECK_INTERVAL_MS}, ms
  * @param healthCheckTimeoutMs       {@link FoobarProperty#HEALTH_CHECK_TIMEOUT_MS}, ms
+ * @param failureThreshold           {@link FoobarProperty#FAILURE_THRESHOLD}
+ * @param recoveryThreshold          {@link FoobarProperty#RECOVERY_THRESHOLD}
+ * @param maxReplicationLagMs        {@link FoobarProperty#MAX_REPLICATION_LAG_MS}, ms, 0 for no check
+ * @param metaSchema                 {@link FoobarProperty#META_SCHEMA}
+ * @param adminUser                  {@link FoobarProperty#ADMIN_USER}, or {@code null} for the application user
+ * @param adminPassword              {@link FoobarProperty#ADMIN_PASSWORD}, or {@code null}
  * @param loadBalance                {@link FoobarProperty#LOAD_BALANCE}
+ * @param replicaWeights             {@link FoobarProperty#REPLICA_WEIGHTS}: weight per named host
+ * @param readFallback               {@link FoobarProperty#READ_FALLBACK}
  */
 public record FoobarConfig(
         List<HostSpec> hosts,
@@ -35,8 +45,18 @@ public record FoobarConfig(
         Map<String, String> driverProperties,
         int maxConnectionsPerHost,
         long connectionAcquireTimeoutMs,
+        long connectTimeoutMs,
+        long healthCheckIntervalMs,
         long healthCheckTimeoutMs,
-        LoadBalance loadBalance) {
+        int failureThreshold,
+        int recoveryThreshold,
+        long maxReplicationLagMs,
+        String metaSchema,
+        String adminUser,
+        String adminPassword,
+        LoadBalance loadBalance,
+        Map<HostSpec, Integer> replicaWeights,
+        ReadFallback readFallback) {
 
     /** Copies the collections so the record stays immutable. */
     public FoobarConfig {
@@ -44,6 +64,30 @@ public record FoobarConfig(
         Objects.requireNonNull(database, "database");
         driverProperties = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(driverProperties));
         Objects.requireNonNull(loadBalance, "loadBalance");
+        replicaWeights = Map.copyOf(replicaWeights);
+        Objects.requireNonNull(readFallback, "readFallback");
+    }
+
+    /** @return the user of the monitor's connections: {@code adminUser}, else the application user */
+    public String monitorUser() {
+        return adminUser != null ? adminUser : user;
+    }
+
+    /**
+     * @return Connector/J properties for one monitor connection: as {@link #connectorProperties()}, with the
+     *         monitor's credentials
+     */
+    public Properties monitorProperties() {
+        Properties p = connectorProperties();
+        if (adminUser != null) {
+            p.setProperty("user", adminUser);
+            if (adminPassword != null) {
+                p.setProperty("password", adminPassword);
+            } else {
+                p.remove("password");
+            }
+        }
+        return p;
     }
 
     /**
@@ -93,7 +137,7 @@ public record FoobarConfig(
         return masked;
     }
 
-    /** @return every setting; the password and every other secret property show as {@code ****} */
+    /** @return every setting; the passwords and every other secret property show as {@code ****} */
     @Override
     public String toString() {
         return "FoobarConfig[hosts=" + hosts + ", database=" + database + ", user=" + user
@@ -101,7 +145,17 @@ public record FoobarConfig(
                 + ", driverProperties=" + maskedDriverProperties()
                 + ", maxConnectionsPerHost=" + maxConnectionsPerHost
                 + ", connectionAcquireTimeoutMs=" + connectionAcquireTimeoutMs
+                + ", connectTimeoutMs=" + connectTimeoutMs
+                + ", healthCheckIntervalMs=" + healthCheckIntervalMs
                 + ", healthCheckTimeoutMs=" + healthCheckTimeoutMs
-                + ", loadBalance=" + loadBalance.propertyValue() + "]";
+                + ", failureThreshold=" + failureThreshold
+                + ", recoveryThreshold=" + recoveryThreshold
+                + ", maxReplicationLagMs=" + maxReplicationLagMs
+                + ", metaSchema=" + metaSchema
+                + ", adminUser=" + adminUser
+                + ", adminPassword=" + (adminPassword == null ? "null" : "****")
+                + ", loadBalance=" + loadBalance.propertyValue()
+                + ", replicaWeights=" + replicaWeights
+                + ", readFallback=" + readFallback.propertyValue() + "]";
     }
 }

@@ -22,34 +22,74 @@ public enum FoobarProperty {
 
     /** How long a statement waits for a free physical connection. */
     CONNECTION_ACQUIRE_TIMEOUT_MS("connectionAcquireTimeoutMs", "30000", Kind.DURATION_MS,
-            "Milliseconds a statement waits for a free physical connection to its host before failing with SQLState 08001 (at least 250)."),
+            "Milliseconds a statement waits for a free physical connection to the primary before failing with SQLState 08001 (at least 250)."),
 
-    /** Connect and read timeout of the topology probes. */
+    /** Connect timeout of the driver's physical connections. */
+    CONNECT_TIMEOUT_MS("connectTimeoutMs", "3000", Kind.DURATION_MS,
+            "Milliseconds a new physical connection may take to connect and complete the handshake (unless Connector/J's connectTimeout is given); also how long a read waits for a replica connection before trying another replica."),
+
+    /** How often the monitor checks each host. */
+    HEALTH_CHECK_INTERVAL_MS("healthCheckIntervalMs", "500", Kind.DURATION_MS,
+            "Milliseconds between two health checks of each host by the cluster's monitor (at least 10)."),
+
+    /** Connect and read timeout of one health check. */
     HEALTH_CHECK_TIMEOUT_MS("healthCheckTimeoutMs", "1000", Kind.DURATION_MS,
-            "Milliseconds a topology probe may take to connect to one host and read its role before the host counts as unreachable."),
+            "Milliseconds one health check may take to connect to a host and read its state before the check counts as failed."),
+
+    /** Failed checks before a host leaves the rotation. */
+    FAILURE_THRESHOLD("failureThreshold", "2", Kind.POSITIVE_INT,
+            "Consecutive failed health checks after which a host counts as down and leaves the read rotation."),
+
+    /** Good checks before a host returns. */
+    RECOVERY_THRESHOLD("recoveryThreshold", "2", Kind.POSITIVE_INT,
+            "Consecutive good health checks after which an excluded replica returns to the read rotation."),
+
+    /** Lag bound of the read rotation. */
+    MAX_REPLICATION_LAG_MS("maxReplicationLagMs", "1000", Kind.DURATION_MS,
+            "A replica lagging more than this many milliseconds behind the primary leaves the read rotation; 0 means lag is not checked."),
+
+    /** Where the monitor keeps its heartbeat. */
+    META_SCHEMA("metaSchema", "foobar_meta", Kind.IDENTIFIER,
+            "Schema of the monitor's heartbeat table on the primary (created if missing, when the monitor's user may)."),
+
+    /** The monitor's own user. */
+    ADMIN_USER("adminUser", null, Kind.TEXT,
+            "User of the monitor's own connections (heartbeat writes, replication status); default: the application user."),
+
+    /** That user's password. */
+    ADMIN_PASSWORD("adminPassword", null, Kind.TEXT,
+            "Password of adminUser."),
 
     /** The replica balancing strategy. */
-    LOAD_BALANCE("loadBalance", LoadBalance.ROUND_ROBIN.propertyValue(), Kind.LOAD_BALANCE,
-            "How reads are spread over the eligible replicas: " + Kind.LOAD_BALANCE.choices() + ".");
+    LOAD_BALANCE("loadBalance", LoadBalance.ROUND_ROBIN.propertyValue(), Kind.enumerated(LoadBalance.values()),
+            "How reads are spread over the eligible replicas: " + choicesOf(LoadBalance.values()) + "."),
+
+    /** Weights of the weighted balancer. */
+    REPLICA_WEIGHTS("replicaWeights", "", Kind.WEIGHTS,
+            "Weights for loadBalance=weighted, as host:port=weight,...; hosts not named weigh 1."),
+
+    /** What a read does when no replica is eligible. */
+    READ_FALLBACK("readFallback", ReadFallback.PRIMARY.propertyValue(), Kind.enumerated(ReadFallback.values()),
+            "When no replica is eligible: primary (reads go to the primary) or fail (reads fail with 08001).");
 
     /** The kinds of value, each with its own parsing rule. */
-    enum Kind {
-        POSITIVE_INT(null),
-        DURATION_MS(null),
-        LOAD_BALANCE(Arrays.stream(LoadBalance.values()).map(LoadBalance::propertyValue).toList());
+    static final class Kind {
+        static final Kind POSITIVE_INT = new Kind("positive", null);
+        static final Kind DURATION_MS = new Kind("duration", null);
+        static final Kind IDENTIFIER = new Kind("identifier", null);
+        static final Kind TEXT = new Kind("text", null);
+        static final Kind WEIGHTS = new Kind("weights", null);
 
-        private final List<String> choices;
+        final String name;
+        final PropertyChoice[] choices;
 
-        Kind(List<String> choices) {
+        private Kind(String name, PropertyChoice[] choices) {
+            this.name = name;
             this.choices = choices;
         }
 
-        String choices() {
-            return String.join(", ", choices);
-        }
-
-        List<String> choiceList() {
-            return choices;
+        static Kind enumerated(PropertyChoice[] choices) {
+            return new Kind("enum", choices);
         }
     }
 
@@ -68,12 +108,16 @@ public enum FoobarProperty {
         this.description = description;
     }
 
+    private static String choicesOf(PropertyChoice[] choices) {
+        return Arrays.stream(choices).map(PropertyChoice::propertyValue).collect(Collectors.joining(", "));
+    }
+
     /** @return the name as written in a URL or {@code Properties}, e.g. {@code maxConnectionsPerHost} */
     public String propertyName() {
         return propertyName;
     }
 
-    /** @return the default value, as text */
+    /** @return the default value, as text, or {@code null} when there is none */
     public String defaultValue() {
         return defaultValue;
     }
@@ -85,12 +129,8 @@ public enum FoobarProperty {
 
     /** @return the accepted values for an enumerated property, or {@code null} for a free value */
     public String[] choices() {
-        List<String> c = kind.choiceList();
-        return c == null ? null : c.toArray(String[]::new);
-    }
-
-    Kind kind() {
-        return kind;
+        return kind.choices == null ? null
+                : Arrays.stream(kind.choices).map(PropertyChoice::propertyValue).toArray(String[]::new);
     }
 
     /**
@@ -104,37 +144,45 @@ public enum FoobarProperty {
     /**
      * Parses and validates one value of this property.
      *
-     * @param text the value as written
-     * @return an {@link Integer}, a {@link Long} (milliseconds) or a {@link LoadBalance}
+     * @param text the value as written, or {@code null} for a property with no default that was not given
+     * @return an {@link Integer}, a {@link Long} (milliseconds), a {@link String}, a {@link PropertyChoice},
+     *         the weight text, or {@code null}
      * @throws InvalidConfigurationException (08001) naming the property, the value and what is accepted
      */
     Object parse(String text) throws InvalidConfigurationException {
-        String value = text.trim();
-        switch (kind) {
-            case POSITIVE_INT: {
-                long n = parseLong(value, "a whole number from 1 to " + Integer.MAX_VALUE);
-                if (n < 1 || n > Integer.MAX_VALUE) {
-                    throw invalid(value, "a whole number from 1 to " + Integer.MAX_VALUE);
-                }
-                return (int) n;
-            }
-            case DURATION_MS: {
-                long n = parseLong(value, "a duration in milliseconds, 0 or more");
-                if (n < 0) {
-                    throw invalid(value, "a duration in milliseconds, 0 or more");
-                }
-                return n;
-            }
-            case LOAD_BALANCE:
-                for (LoadBalance lb : LoadBalance.values()) {
-                    if (lb.propertyValue().equalsIgnoreCase(value)) {
-                        return lb;
-                    }
-                }
-                throw invalid(value, "one of " + kind.choices());
-            default:
-                throw new AssertionError(kind);
+        if (text == null) {
+            return null;
         }
+        String value = text.trim();
+        if (kind == Kind.POSITIVE_INT) {
+            long n = parseLong(value, "a whole number from 1 to " + Integer.MAX_VALUE);
+            if (n < 1 || n > Integer.MAX_VALUE) {
+                throw invalid(value, "a whole number from 1 to " + Integer.MAX_VALUE);
+            }
+            return (int) n;
+        }
+        if (kind == Kind.DURATION_MS) {
+            long n = parseLong(value, "a duration in milliseconds, 0 or more");
+            if (n < 0) {
+                throw invalid(value, "a duration in milliseconds, 0 or more");
+            }
+            return n;
+        }
+        if (kind == Kind.IDENTIFIER) {
+            if (!value.matches("[A-Za-z0-9_$]{1,64}")) {
+                throw invalid(value, "a schema name of 1 to 64 letters, digits, '_' or '$'");
+            }
+            return value;
+        }
+        if (kind == Kind.TEXT || kind == Kind.WEIGHTS) {
+            return text;
+        }
+        for (PropertyChoice c : kind.choices) {
+            if (c.propertyValue().equalsIgnoreCase(value)) {
+                return c;
+            }
+        }
+        throw invalid(value, "one of " + choicesOf(kind.choices));
     }
 
     private long parseLong(String value, String accepted) throws InvalidConfigurationException {
@@ -145,8 +193,8 @@ public enum FoobarProperty {
         }
     }
 
-    private InvalidConfigurationException invalid(String value, String accepted) {
-        return new InvalidConfigurationException("Invalid value '" + value + "' for property '" + propertyName
-                + "': expected " + accepted + ".");
+    InvalidConfigurationException invalid(String value, String accepted) {
+        return new InvalidConfigurationException("Invalid value '" + (FoobarUrl.isSecret(propertyName) ? "****" : value)
+                + "' for property '" + propertyName + "': expected " + accepted + ".");
     }
 }

@@ -85,19 +85,69 @@ public final class FoobarUrl {
         Map<FoobarProperty, Object> ours = new EnumMap<>(FoobarProperty.class);
         for (FoobarProperty p : FoobarProperty.values()) {
             String text = all.remove(p.propertyName());
-            ours.put(p, p.parse(text == null ? p.defaultValue() : text));
+            Object value = p.parse(text == null ? p.defaultValue() : text);
+            if (value != null) {
+                ours.put(p, value);
+            }
         }
         long acquireTimeout = (Long) ours.get(FoobarProperty.CONNECTION_ACQUIRE_TIMEOUT_MS);
-        if (acquireTimeout < 250) {
-            throw new InvalidConfigurationException("Invalid value '" + acquireTimeout + "' for property '"
-                    + FoobarProperty.CONNECTION_ACQUIRE_TIMEOUT_MS.propertyName()
-                    + "': expected a duration in milliseconds, 250 or more.");
-        }
+        atLeast(FoobarProperty.CONNECTION_ACQUIRE_TIMEOUT_MS, acquireTimeout, 250);
+        long interval = (Long) ours.get(FoobarProperty.HEALTH_CHECK_INTERVAL_MS);
+        atLeast(FoobarProperty.HEALTH_CHECK_INTERVAL_MS, interval, 10);
+        long checkTimeout = (Long) ours.get(FoobarProperty.HEALTH_CHECK_TIMEOUT_MS);
+        atLeast(FoobarProperty.HEALTH_CHECK_TIMEOUT_MS, checkTimeout, 1);
+        long connectTimeout = (Long) ours.get(FoobarProperty.CONNECT_TIMEOUT_MS);
+        atLeast(FoobarProperty.CONNECT_TIMEOUT_MS, connectTimeout, 1);
         return new FoobarConfig(hosts, database, user, password, all,
                 (Integer) ours.get(FoobarProperty.MAX_CONNECTIONS_PER_HOST),
                 acquireTimeout,
-                (Long) ours.get(FoobarProperty.HEALTH_CHECK_TIMEOUT_MS),
-                (LoadBalance) ours.get(FoobarProperty.LOAD_BALANCE));
+                connectTimeout,
+                interval,
+                checkTimeout,
+                (Integer) ours.get(FoobarProperty.FAILURE_THRESHOLD),
+                (Integer) ours.get(FoobarProperty.RECOVERY_THRESHOLD),
+                (Long) ours.get(FoobarProperty.MAX_REPLICATION_LAG_MS),
+                (String) ours.get(FoobarProperty.META_SCHEMA),
+                (String) ours.get(FoobarProperty.ADMIN_USER),
+                (String) ours.get(FoobarProperty.ADMIN_PASSWORD),
+                (LoadBalance) ours.get(FoobarProperty.LOAD_BALANCE),
+                parseWeights((String) ours.get(FoobarProperty.REPLICA_WEIGHTS), hosts),
+                (ReadFallback) ours.get(FoobarProperty.READ_FALLBACK));
+    }
+
+    private static void atLeast(FoobarProperty p, long value, long min) throws InvalidConfigurationException {
+        if (value < min) {
+            throw p.invalid(Long.toString(value), "a duration in milliseconds, " + min + " or more");
+        }
+    }
+
+    /** Parses {@code host:port=weight,...}; every host must be one of the URL's. */
+    private static Map<HostSpec, Integer> parseWeights(String text, List<HostSpec> hosts)
+            throws InvalidConfigurationException {
+        Map<HostSpec, Integer> weights = new java.util.HashMap<>();
+        if (text == null || text.isBlank()) {
+            return weights;
+        }
+        String accepted = "host:port=weight,... with each host from the URL and each weight a whole number from 1 to 1000";
+        for (String item : text.split(",")) {
+            int eq = item.lastIndexOf('=');
+            if (eq < 0) {
+                throw FoobarProperty.REPLICA_WEIGHTS.invalid(text, accepted);
+            }
+            HostSpec host;
+            int weight;
+            try {
+                host = parseHost(item.substring(0, eq).trim());
+                weight = Integer.parseInt(item.substring(eq + 1).trim());
+            } catch (InvalidConfigurationException | NumberFormatException e) {
+                throw FoobarProperty.REPLICA_WEIGHTS.invalid(text, accepted);
+            }
+            if (!hosts.contains(host) || weight < 1 || weight > 1000) {
+                throw FoobarProperty.REPLICA_WEIGHTS.invalid(text, accepted);
+            }
+            weights.put(host, weight);
+        }
+        return weights;
     }
 
     /** Connector/J matches property names without regard to case; so do we for the credentials. */

@@ -201,11 +201,12 @@ public final class FoobarConnection implements Connection, MetaDataAccess {
 
     /**
      * A statement failed on a lease. A broken link (SQLState class 08) means the physical connection is gone
-     * (HikariCP evicts it): the connection stops holding it.
+     * (HikariCP evicts it): the connection stops holding it, and the monitor checks the host at once.
      */
     void failed(Lease lease, SQLException e) throws SQLException {
         String state = e.getSQLState();
         if (state != null && state.startsWith("08")) {
+            cluster.reportFailure(lease.host());
             if (lease == txLease) {
                 txLease = null;
                 sqlTransaction = false;
@@ -214,6 +215,29 @@ public final class FoobarConnection implements Connection, MetaDataAccess {
                 primaryLease = null;
             }
         }
+    }
+
+    /**
+     * Decides whether a failed read runs again elsewhere: only an autocommit read on a replica connection of
+     * its own (not a transaction's, not the kept primary connection) whose link broke (SQLState class 08).
+     * The failed host is checked at once by the monitor.
+     *
+     * @return a lease on another eligible replica, or {@code null} if the failure goes to the application
+     */
+    Lease retryRead(StatementType type, Lease failed, SQLException e) throws SQLException {
+        String state = e.getSQLState();
+        boolean linkFailure = state != null && state.startsWith("08");
+        if (!linkFailure || closed || (type != StatementType.READ && type != StatementType.SESSION_READ)
+                || failed == txLease || failed == primaryLease
+                || failed.host().equals(cluster.topology().primary())) {
+            return null;
+        }
+        cluster.reportFailure(failed.host());
+        log.debug("[{}] read on {} failed ({}); running it once more on another replica", cluster.name(),
+                failed.host(), e.getMessage());
+        Lease l = cluster.borrowReplica(failed.host());
+        syncOrClose(l, true);
+        return l;
     }
 
     /**
@@ -247,11 +271,12 @@ public final class FoobarConnection implements Connection, MetaDataAccess {
         Map<String, String> vars = new LinkedHashMap<>();
         for (SessionCommand.Assignment a : SessionCommand.parseSet(sql)) {
             switch (a.key()) {
-                case "transaction_isolation":
-                    setTransactionIsolation(isolationOf(a.sql()));
+                case SessionCommand.TRANSACTION_ISOLATION:
+                    setTransactionIsolation(isDefault(a.sql()) ? cluster.defaultSession().isolation()
+                            : isolationOf(a.sql()));
                     break;
-                case "transaction_read_only":
-                    setReadOnly(a.sql().toUpperCase(Locale.ROOT).contains("READ ONLY"));
+                case SessionCommand.TRANSACTION_READ_ONLY:
+                    setReadOnly(!isDefault(a.sql()) && a.sql().toUpperCase(Locale.ROOT).contains("READ ONLY"));
                     break;
                 default:
                     vars.put(a.key(), a.sql());
@@ -260,6 +285,10 @@ public final class FoobarConnection implements Connection, MetaDataAccess {
         if (!vars.isEmpty()) {
             changeSession(session.withVariables(vars));
         }
+    }
+
+    private static boolean isDefault(String sql) {
+        return sql.toUpperCase(Locale.ROOT).trim().endsWith("DEFAULT");
     }
 
     private static int isolationOf(String sql) throws SQLException {

@@ -83,6 +83,12 @@ public final class FoobarPreparedStatement extends FoobarStatement implements Pr
         }
     }
 
+    /** A statement whose parameters include a stream cannot be replayed: the stream was read. */
+    @Override
+    boolean retryable() {
+        return !params.hasStreams();
+    }
+
     private <R> R runPrepared(Execution<PreparedStatement, R> call) throws SQLException {
         checkOpen();
         endExecution();

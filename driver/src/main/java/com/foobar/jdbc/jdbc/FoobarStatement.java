@@ -96,10 +96,32 @@ public class FoobarStatement implements Statement, TrackedStatement {
     /**
      * Routes an execution of the given type, creates its physical statement with the factory, applies the
      * settings and runs the call. Subclasses use it for prepared executions.
+     *
+     * <p>An autocommit read on a replica that fails because the link broke before any result came back is
+     * run once more on another eligible replica, and the broken host gets an immediate health check; the
+     * application sees no error.
      */
     final <S extends Statement, R> R onPhysical(StatementType type, PhysicalFactory<S> factory,
                                                Execution<S, R> call) throws SQLException {
         Lease l = connection.leaseFor(type);
+        try {
+            return attempt(type, l, factory, call);
+        } catch (SQLException e) {
+            Lease again = retryable() ? connection.retryRead(type, l, e) : null;
+            if (again == null) {
+                throw e;
+            }
+            return attempt(type, again, factory, call);
+        }
+    }
+
+    /** @return whether an execution of this statement may run again elsewhere after a failure */
+    boolean retryable() {
+        return true;
+    }
+
+    private <S extends Statement, R> R attempt(StatementType type, Lease l, PhysicalFactory<S> factory,
+                                               Execution<S, R> call) throws SQLException {
         l.retain();
         lease = l;
         try {

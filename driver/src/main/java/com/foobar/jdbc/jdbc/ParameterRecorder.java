@@ -181,6 +181,22 @@ public final class ParameterRecorder {
   }
 
   /**
+   * Whether a parameter is a stream or reader, which can be read only once: an execution that failed after
+   * reading it cannot be replayed elsewhere with the same value.
+   *
+   * @return true if any current parameter is an {@code InputStream} or {@code Reader}
+   */
+  public boolean hasStreams() {
+    for (int i = 0; i < limit; i++) {
+      Param p = slots[i];
+      if (p != null && (p.a() instanceof java.io.InputStream || p.a() instanceof java.io.Reader)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Returns whether no parameter is currently set.
    *
    * @return {@code true} if no parameter is set (as after construction or {@link #clear()})

@@ -1,8 +1,12 @@
 package com.foobar.jdbc.pool;
 
 import com.foobar.jdbc.config.FoobarConfig;
+import com.foobar.jdbc.config.ReadFallback;
+import com.foobar.jdbc.health.ClusterEvent;
+import com.foobar.jdbc.health.ClusterListener;
+import com.foobar.jdbc.health.ClusterMonitor;
+import com.foobar.jdbc.routing.HostStats;
 import com.foobar.jdbc.routing.LoadBalancer;
-import com.foobar.jdbc.routing.RoundRobinBalancer;
 import com.foobar.jdbc.topology.HostProbe;
 import com.foobar.jdbc.topology.HostSpec;
 import com.foobar.jdbc.topology.HostStatus;
@@ -13,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,16 +33,16 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One cluster (a host list, database, user and settings) as the JVM sees it: its topology snapshot, one
- * physical connection pool per host, and its replica balancer. Every logical connection to the same
- * cluster shares one instance (see {@link ClusterRegistry}).
+ * physical connection pool per host, its replica balancer and its one health monitor. Every logical
+ * connection to the same cluster shares one instance (see {@link ClusterRegistry}).
  *
  * <p>On first use the cluster probes every host and resolves the topology (see {@link TopologyResolver});
- * until that succeeds no connection is handed out. The topology is an immutable snapshot read without
- * locks.
+ * until that succeeds no connection is handed out. Then its {@link ClusterMonitor} checks every host and
+ * publishes a new immutable snapshot after each check; the router reads the current one without locks.
  *
  * <p>Thread-safe.
  */
-public final class Cluster implements AutoCloseable {
+public final class Cluster implements AutoCloseable, ClusterMonitor.Sink, HostStats {
 
     private static final Logger log = LoggerFactory.getLogger(Cluster.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -44,7 +50,9 @@ public final class Cluster implements AutoCloseable {
     private final FoobarConfig config;
     private final String name;
     private final HostProbe probe;
-    private final LoadBalancer balancer = new RoundRobinBalancer();
+    private final LoadBalancer balancer;
+    private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile ClusterMonitor monitor;
     private final Map<HostSpec, HostPool> pools = new ConcurrentHashMap<>();
     private final AtomicReference<Topology> topology = new AtomicReference<>();
     private final ReentrantLock startLock = new ReentrantLock();
@@ -56,6 +64,7 @@ public final class Cluster implements AutoCloseable {
         this.config = config;
         this.name = config.clusterName();
         this.probe = new HostProbe(config);
+        this.balancer = LoadBalancer.of(config);
     }
 
     /** @return the settings this cluster was made from */
@@ -96,7 +105,7 @@ public final class Cluster implements AutoCloseable {
                 long t0 = System.nanoTime();
                 Topology t = TopologyResolver.resolve(name, probeAll());
                 topology.set(t);
-                defaultSession = readDefaultSession(t.primary());
+                SessionState session = readDefaultSession(t.primary());
                 log.info("[{}] topology discovered in {} ms: primary {}, replicas {}", name,
                         (System.nanoTime() - t0) / 1_000_000, t.primary(), t.replicas());
                 for (HostStatus s : t.hosts().values()) {
@@ -104,10 +113,38 @@ public final class Cluster implements AutoCloseable {
                         log.warn("[{}] host left out of the read rotation: {}", name, s.describe());
                     }
                 }
+                ClusterMonitor m = new ClusterMonitor(config, probe, t, this);
+                monitor = m;
+                m.start();
+                warnMissingGrants(m);
+                defaultSession = session;
             }
         } finally {
             startLock.unlock();
         }
+    }
+
+    /**
+     * Says once, at WARN, what the monitor's user may not do, what the driver skips because of it, and which
+     * grant would enable it.
+     */
+    private void warnMissingGrants(ClusterMonitor m) {
+        List<String> skipped = new ArrayList<>();
+        if (probe.replicaStatusDenied()) {
+            skipped.add("checking which primary each replica follows, its replication threads and errors, and "
+                    + "Seconds_Behind_Master (grant REPLICA MONITOR on MariaDB 10.5+, REPLICATION CLIENT on MySQL)");
+        }
+        if (!m.heartbeatWritable()) {
+            skipped.add("millisecond replication lag from a heartbeat row (grant CREATE, INSERT, UPDATE, SELECT ON `"
+                    + config.metaSchema() + "`.*)");
+        }
+        if (skipped.isEmpty()) {
+            return;
+        }
+        boolean noLag = probe.replicaStatusDenied() && !m.heartbeatWritable() && config.maxReplicationLagMs() > 0;
+        log.warn("[{}] monitor user '{}' lacks privileges, so the driver skips: {}.{} Grant them, or set adminUser "
+                        + "to a user that has them.", name, config.monitorUser(), String.join("; ", skipped),
+                noLag ? " Replication lag cannot be measured: maxReplicationLagMs is not enforced." : "");
     }
 
     private List<HostStatus> probeAll() {
@@ -133,7 +170,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     private SessionState readDefaultSession(HostSpec primary) throws SQLException {
-        Lease lease = pool(primary).borrow();
+        Lease lease = pool(primary).borrow(config.connectionAcquireTimeoutMs(), "connectionAcquireTimeoutMs");
         try {
             PhysicalConnection c = lease.physical();
             return new SessionState(false, c.getTransactionIsolation(), c.getCatalog(), c.getSchema(),
@@ -145,29 +182,135 @@ public final class Cluster implements AutoCloseable {
 
     /**
      * @return a connection to the primary
-     * @throws SQLException (08001) if none can be had in time
+     * @throws SQLException (08001) if none can be had within {@code connectionAcquireTimeoutMs}
      */
     public Lease borrowPrimary() throws SQLException {
-        return pool(topology.get().primary()).borrow();
+        return pool(topology.get().primary()).borrow(config.connectionAcquireTimeoutMs(),
+                "connectionAcquireTimeoutMs");
     }
 
     /**
-     * Borrows a connection to the next replica chosen by the balancer; with no eligible replica, the
-     * primary serves the read (said once at WARN).
+     * Borrows a connection for a read: to the replica the balancer chooses among the eligible ones. If that
+     * replica's pool has no connection within {@code connectTimeoutMs} (the host hangs, or the pool is busy),
+     * the other eligible replicas are tried once each. With no eligible replica, {@code readFallback} decides:
+     * the primary serves the read (said once at WARN each time it starts), or the read fails.
      *
+     * @param avoid a replica not to use (it just failed this read), or {@code null}
      * @return a connection for a read
-     * @throws SQLException (08001) if none can be had in time
+     * @throws SQLTransientConnectionException (08001) with {@code readFallback=fail} and no eligible replica,
+     *                                         naming every replica and why it is out
+     * @throws SQLException (08001) if no connection can be had in time
      */
-    public Lease borrowReplica() throws SQLException {
+    public Lease borrowReplica(HostSpec avoid) throws SQLException {
         Topology t = topology.get();
         List<HostSpec> replicas = t.replicas();
-        if (replicas.isEmpty()) {
-            if (warnedNoReplica.compareAndSet(false, true)) {
-                log.warn("[{}] no replica is eligible: reads go to the primary {}", name, t.primary());
-            }
-            return pool(t.primary()).borrow();
+        if (avoid != null && replicas.contains(avoid)) {
+            replicas = new ArrayList<>(replicas);
+            replicas.remove(avoid);
         }
-        return pool(balancer.choose(replicas)).borrow();
+        if (replicas.isEmpty()) {
+            return fallback(t);
+        }
+        if (warnedNoReplica.get() && warnedNoReplica.compareAndSet(true, false)) {
+            log.info("[{}] replicas are eligible again: reads leave the primary", name);
+        }
+        HostSpec first = balancer.choose(replicas, this);
+        SQLException failure;
+        try {
+            return pool(first).borrow(config.connectTimeoutMs(), "connectTimeoutMs");
+        } catch (SQLTransientConnectionException e) {
+            failure = e;
+            reportFailure(first);
+        }
+        for (HostSpec h : replicas) {
+            if (h.equals(first)) {
+                continue;
+            }
+            try {
+                return pool(h).borrow(config.connectTimeoutMs(), "connectTimeoutMs");
+            } catch (SQLTransientConnectionException e) {
+                failure.addSuppressed(e);
+                reportFailure(h);
+            }
+        }
+        throw failure;
+    }
+
+    /** @return a connection for a read, as {@link #borrowReplica(HostSpec)} with nothing to avoid */
+    public Lease borrowReplica() throws SQLException {
+        return borrowReplica(null);
+    }
+
+    private Lease fallback(Topology t) throws SQLException {
+        if (config.readFallback() == ReadFallback.FAIL) {
+            throw new SQLTransientConnectionException("No replica of cluster " + name
+                    + " is eligible for reads (readFallback=fail): " + t.describeReplicas(), "08001");
+        }
+        if (warnedNoReplica.compareAndSet(false, true)) {
+            log.warn("[{}] no replica is eligible: reads go to the primary {} (readFallback=primary). Replicas: {}",
+                    name, t.primary(), t.describeReplicas());
+            event(new ClusterEvent(ClusterEvent.Type.NO_ELIGIBLE_REPLICA, name, t.primary(), t.describeReplicas(), t));
+        }
+        return pool(t.primary()).borrow(config.connectionAcquireTimeoutMs(), "connectionAcquireTimeoutMs");
+    }
+
+    /**
+     * An application thread saw a connection to this host fail: the monitor checks it at once instead of
+     * waiting for the next interval.
+     *
+     * @param host the host
+     */
+    public void reportFailure(HostSpec host) {
+        ClusterMonitor m = monitor;
+        if (m != null) {
+            m.checkNow(host);
+        }
+    }
+
+    /** @param listener receives this cluster's state changes from now on */
+    public void addListener(ClusterListener listener) {
+        listeners.add(listener);
+    }
+
+    /** @param listener no longer receives them */
+    public void removeListener(ClusterListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public void publish(Topology t) {
+        topology.set(t);
+    }
+
+    @Override
+    public void event(ClusterEvent e) {
+        for (ClusterListener l : listeners) {
+            try {
+                l.onEvent(e);
+            } catch (RuntimeException ex) {
+                log.warn("[{}] a ClusterListener failed on {}", name, e.type(), ex);
+            }
+        }
+    }
+
+    @Override
+    public void hostDown(HostSpec host) {
+        HostPool p = pools.get(host);
+        if (p != null) {
+            p.abortInUse();
+        }
+    }
+
+    @Override
+    public int inFlight(HostSpec host) {
+        HostPool p = pools.get(host);
+        return p == null ? 0 : p.inFlight();
+    }
+
+    @Override
+    public long responseNanos(HostSpec host) {
+        HostPool p = pools.get(host);
+        return p == null ? 0 : p.responseNanos();
     }
 
     private HostPool pool(HostSpec host) throws SQLException {
@@ -181,10 +324,14 @@ public final class Cluster implements AutoCloseable {
         return pools.computeIfAbsent(host, h -> new HostPool(name, h, config));
     }
 
-    /** Closes every pool. Idempotent. */
+    /** Stops the monitor and closes every pool. Idempotent. */
     @Override
     public void close() {
         closed = true;
+        ClusterMonitor m = monitor;
+        if (m != null) {
+            m.close();
+        }
         for (HostPool p : pools.values()) {
             p.close();
         }

@@ -19,7 +19,9 @@ public final class Lease {
     private final HostPool pool;
     private final Connection connection;
     private final PhysicalConnection physical;
+    private final long borrowedAtNanos = System.nanoTime();
     private int users;
+    private boolean closed;
 
     Lease(HostPool pool, Connection connection, PhysicalConnection physical) {
         this.pool = pool;
@@ -62,11 +64,16 @@ public final class Lease {
     }
 
     /**
-     * Returns the physical connection to its pool.
+     * Returns the physical connection to its pool. Idempotent.
      *
      * @throws SQLException if the pool fails to take it back
      */
     public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.returned(this, System.nanoTime() - borrowedAtNanos);
         connection.close();
     }
 

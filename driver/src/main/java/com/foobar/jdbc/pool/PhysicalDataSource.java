@@ -29,16 +29,42 @@ final class PhysicalDataSource implements DataSource {
         this.config = config;
     }
 
+    /**
+     * Opens one connection. Unless the application gave Connector/J's {@code connectTimeout} or
+     * {@code socketTimeout}, the TCP connect and the handshake are bounded by {@code connectTimeoutMs}
+     * (a hung server accepts TCP connections but never sends its handshake); the socket timeout is then
+     * lifted again for statements.
+     */
     @Override
     public Connection getConnection() throws SQLException {
         Properties props = config.connectorProperties();
+        String bound = Long.toString(config.connectTimeoutMs());
+        boolean boundHandshake = !hasIgnoringCase(props, "socketTimeout");
+        if (!hasIgnoringCase(props, "connectTimeout")) {
+            props.setProperty("connectTimeout", bound);
+        }
+        if (boundHandshake) {
+            props.setProperty("socketTimeout", bound);
+        }
         Connection c = ConnectorJ.connect(host, config.database(), props);
         try {
+            if (boundHandshake) {
+                c.setNetworkTimeout(Runnable::run, 0);
+            }
             return new PhysicalConnection(c, host);
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
         }
+    }
+
+    private static boolean hasIgnoringCase(Properties props, String name) {
+        for (String key : props.stringPropertyNames()) {
+            if (key.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -17,7 +17,7 @@ public final class RoundRobinBalancer implements LoadBalancer {
     private final AtomicInteger next = new AtomicInteger();
 
     @Override
-    public HostSpec choose(List<HostSpec> replicas) {
+    public HostSpec choose(List<HostSpec> replicas, HostStats stats) {
         return replicas.get(Math.floorMod(next.getAndIncrement(), replicas.size()));
     }
 }

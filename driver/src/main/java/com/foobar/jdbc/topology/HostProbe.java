@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Asks one host what it is: reachable, writable or read-only, replicating from whom. Each probe uses
@@ -19,8 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Privileges: {@code @@global.read_only}, {@code @@server_id} and {@code SHOW GLOBAL STATUS} work for
  * any user. The replication source and thread states need {@code SHOW SLAVE STATUS}, which needs
  * {@code REPLICA MONITOR} (MariaDB 10.5+) or {@code REPLICATION CLIENT} (MySQL); without it the probe
- * falls back to the {@code Slave_running}/{@code Slaves_running} status variables and says once, at
- * WARN, which grant would let it check more.
+ * falls back to the {@code Slave_running}/{@code Slaves_running} status variables and records it
+ * ({@link #replicaStatusDenied()}) for the cluster's one WARN about missing grants.
  *
  * <p>Thread-safe: one instance per cluster, probes of different hosts may run at once.
  */
@@ -31,7 +30,7 @@ public final class HostProbe {
 
     private final FoobarConfig config;
     private final String clusterName;
-    private final AtomicBoolean warnedMonitorGrant = new AtomicBoolean();
+    private volatile boolean replicaStatusDenied;
 
     /**
      * @param config the cluster's settings: credentials, Connector/J properties, {@code healthCheckTimeoutMs}
@@ -41,6 +40,11 @@ public final class HostProbe {
         this.clusterName = config.clusterName();
     }
 
+    /** @return whether the probing user was refused {@code SHOW SLAVE STATUS} on some host */
+    public boolean replicaStatusDenied() {
+        return replicaStatusDenied;
+    }
+
     /**
      * Probes one host. Never throws: an unreachable host is a status too.
      *
@@ -48,26 +52,58 @@ public final class HostProbe {
      * @return what the host reported, or {@link HostStatus#unreachable} with the reason
      */
     public HostStatus probe(HostSpec host) {
-        Properties props = config.connectorProperties();
+        try (Connection c = connect(host)) {
+            return inspect(c, host);
+        } catch (SQLException e) {
+            log.debug("[{}] probe of {} failed", clusterName, host, e);
+            return HostStatus.unreachable(host, describe(e));
+        }
+    }
+
+    /**
+     * Opens a connection for probing: the monitor's credentials ({@code adminUser}, else the application
+     * user), connect and socket timeouts of {@code healthCheckTimeoutMs}, no default database.
+     *
+     * @param host the host
+     * @return a new Connector/J connection
+     * @throws SQLException if it cannot be opened in time
+     */
+    public Connection connect(HostSpec host) throws SQLException {
+        Properties props = config.monitorProperties();
         String timeout = Long.toString(Math.max(1, config.healthCheckTimeoutMs()));
         props.setProperty("connectTimeout", timeout);
         props.setProperty("socketTimeout", timeout);
-        try (Connection c = ConnectorJ.connect(host, "", props);
-             Statement st = c.createStatement()) {
+        return ConnectorJ.connect(host, "", props);
+    }
+
+    /**
+     * Asks a host what it is over an open connection.
+     *
+     * @param c    a connection to the host, from {@link #connect}
+     * @param host the host
+     * @return what the host reported
+     * @throws SQLException if the connection fails
+     */
+    public HostStatus inspect(Connection c, HostSpec host) throws SQLException {
+        try (Statement st = c.createStatement()) {
             boolean readOnly;
             long serverId;
             String version;
-            try (ResultSet rs = st.executeQuery("SELECT @@global.read_only, @@server_id, VERSION()")) {
+            long nowMicros;
+            try (ResultSet rs = st.executeQuery("SELECT @@global.read_only, @@server_id, VERSION(), NOW(6)")) {
                 rs.next();
                 readOnly = rs.getBoolean(1);
                 serverId = rs.getLong(2);
                 version = rs.getString(3);
+                nowMicros = ServerTime.micros(rs.getString(4));
             }
-            return new HostStatus(host, true, readOnly, serverId, version, replication(st, host), null);
-        } catch (SQLException e) {
-            log.debug("[{}] probe of {} failed", clusterName, host, e);
-            return HostStatus.unreachable(host, e.getMessage() + " (SQLState " + e.getSQLState() + ")");
+            return new HostStatus(host, true, readOnly, serverId, version, replication(st, host), null, nowMicros);
         }
+    }
+
+    /** @return a message for an unreachable host: what failed, with its SQLState (never a password) */
+    public static String describe(SQLException e) {
+        return e.getMessage() + " (SQLState " + e.getSQLState() + ")";
     }
 
     private ReplicationStatus replication(Statement st, HostSpec host) throws SQLException {
@@ -86,12 +122,7 @@ public final class HostProbe {
             if (e.getErrorCode() != ER_SPECIFIC_ACCESS_DENIED) {
                 throw e;
             }
-            if (warnedMonitorGrant.compareAndSet(false, true)) {
-                log.warn("[{}] user '{}' may not run SHOW SLAVE STATUS on {}: the driver cannot verify which primary "
-                                + "each replica follows nor see its thread errors. Grant REPLICA MONITOR (MariaDB) or "
-                                + "REPLICATION CLIENT (MySQL) to that user to enable these checks.",
-                        clusterName, config.user(), host);
-            }
+            replicaStatusDenied = true;
         }
         boolean running = false;
         try (ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN ('Slave_running', 'Slaves_running')")) {

@@ -12,9 +12,17 @@ package com.foobar.jdbc.topology;
  * @param version     {@code VERSION()}, or {@code null} when unreachable
  * @param replication what the host reported about its replication, or {@code null} when unreachable
  * @param error       why the host is unreachable (a message that names no password), or {@code null}
+ * @param nowMicros   the server's clock ({@code NOW(6)}) when probed, in microseconds of its local time
+ *                    since the epoch, or 0 when unknown
  */
 public record HostStatus(HostSpec host, boolean reachable, boolean readOnly, long serverId, String version,
-                         ReplicationStatus replication, String error) {
+                         ReplicationStatus replication, String error, long nowMicros) {
+
+    /** A status without the server's clock. */
+    public HostStatus(HostSpec host, boolean reachable, boolean readOnly, long serverId, String version,
+                      ReplicationStatus replication, String error) {
+        this(host, reachable, readOnly, serverId, version, replication, error, 0);
+    }
 
     /**
      * @param host  the host that could not be probed

@@ -47,23 +47,48 @@ public final class TopologyResolver {
         }
         HostStatus primary = writable.get(0);
         List<HostSpec> replicas = new ArrayList<>();
+        Map<HostSpec, String> excluded = new LinkedHashMap<>();
         for (HostStatus s : statuses) {
-            if (isReplicaOf(s, primary)) {
+            if (s == primary) {
+                continue;
+            }
+            String why = whyNotReplicaOf(s, primary);
+            if (why == null) {
                 replicas.add(s.host());
+            } else {
+                excluded.put(s.host(), why);
             }
         }
-        return new Topology(primary.host(), replicas, hosts);
+        return new Topology(primary.host(), replicas, hosts, excluded, Map.of());
     }
 
     /**
      * @return whether {@code s} may serve reads for a cluster whose primary is {@code primary}
      */
     static boolean isReplicaOf(HostStatus s, HostStatus primary) {
-        if (!s.reachable() || !s.readOnly() || !s.replication().running()) {
-            return false;
+        return whyNotReplicaOf(s, primary) == null;
+    }
+
+    /**
+     * @param s       a host's status
+     * @param primary the primary's status
+     * @return why {@code s} may not serve reads for that primary, or {@code null} if it may
+     */
+    public static String whyNotReplicaOf(HostStatus s, HostStatus primary) {
+        if (!s.reachable()) {
+            return "unreachable: " + s.error();
+        }
+        if (!s.readOnly()) {
+            return "writable (read_only=OFF) but not the primary";
+        }
+        if (!s.replication().running()) {
+            return s.replication().describe();
         }
         Long source = s.replication().sourceServerId();
-        return source == null || source == primary.serverId();
+        if (source != null && source != primary.serverId()) {
+            return "replicates from server_id " + source + ", not from the primary's " + primary.serverId();
+        }
+        return null;
     }
 
     /** @return every host's description, separated by semicolons */

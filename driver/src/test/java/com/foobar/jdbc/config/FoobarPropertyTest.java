@@ -63,8 +63,10 @@ class FoobarPropertyTest {
     void everyPropertyHasNameDescriptionAndParsableDefault(FoobarProperty p) throws Exception {
         assertThat(p.propertyName()).isNotBlank();
         assertThat(p.description()).isNotBlank();
-        assertThat(p.defaultValue()).isNotBlank();
-        assertThat(p.parse(p.defaultValue())).isNotNull();
+        if (p != FoobarProperty.ADMIN_USER && p != FoobarProperty.ADMIN_PASSWORD && p != FoobarProperty.REPLICA_WEIGHTS) {
+            assertThat(p.defaultValue()).isNotBlank();
+            assertThat(p.parse(p.defaultValue())).isNotNull();
+        }
         if (p.choices() != null) {
             assertThat(p.choices()).contains(p.defaultValue());
         }

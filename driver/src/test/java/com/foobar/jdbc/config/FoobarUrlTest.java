@@ -203,11 +203,11 @@ class FoobarUrlTest {
         @Test
         void ourPropertiesParsed() throws Exception {
             FoobarConfig c = parse("jdbc:foobar://h/app?maxConnectionsPerHost=25&connectionAcquireTimeoutMs=250"
-                    + "&healthCheckTimeoutMs=0&loadBalance=roundRobin");
+                    + "&healthCheckTimeoutMs=1&loadBalance=leastConnections");
             assertThat(c.maxConnectionsPerHost()).isEqualTo(25);
             assertThat(c.connectionAcquireTimeoutMs()).isEqualTo(250L);
-            assertThat(c.healthCheckTimeoutMs()).isEqualTo(0L);
-            assertThat(c.loadBalance()).isEqualTo(LoadBalance.ROUND_ROBIN);
+            assertThat(c.healthCheckTimeoutMs()).isEqualTo(1L);
+            assertThat(c.loadBalance()).isEqualTo(LoadBalance.LEAST_CONNECTIONS);
         }
 
         @Test
@@ -340,8 +340,8 @@ class FoobarUrlTest {
     void invalidValueInPropertiesIsRejectedToo() {
         InvalidConfigurationException e = rejected("jdbc:foobar://h/app", props("healthCheckTimeoutMs", "-5"));
         assertThat(e.getMessage()).contains("healthCheckTimeoutMs");
-        e = rejected("jdbc:foobar://h/app", props("loadBalance", "leastConnections"));
-        assertThat(e.getMessage()).contains("loadBalance").contains("roundRobin");
+        e = rejected("jdbc:foobar://h/app", props("loadBalance", "leastConnection"));
+        assertThat(e.getMessage()).contains("loadBalance").contains("roundRobin, leastConnections, weighted, fastest");
     }
 
     @Test

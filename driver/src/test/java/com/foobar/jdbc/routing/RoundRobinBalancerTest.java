@@ -34,7 +34,7 @@ class RoundRobinBalancerTest {
     private static Map<HostSpec, Integer> count(LoadBalancer b, List<HostSpec> replicas, int n) {
         Map<HostSpec, Integer> counts = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            counts.merge(b.choose(replicas), 1, Integer::sum);
+            counts.merge(b.choose(replicas, HostStats.NONE), 1, Integer::sum);
         }
         return counts;
     }
@@ -45,7 +45,7 @@ class RoundRobinBalancerTest {
         List<HostSpec> replicas = List.of(R1, R2);
         List<HostSpec> seen = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            seen.add(b.choose(replicas));
+            seen.add(b.choose(replicas, HostStats.NONE));
         }
         assertThat(seen.get(0)).isNotEqualTo(seen.get(1));
         for (int i = 2; i < seen.size(); i++) {
@@ -60,7 +60,7 @@ class RoundRobinBalancerTest {
         List<HostSpec> replicas = List.of(R1, R2, R3);
         List<HostSpec> seen = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
-            seen.add(b.choose(replicas));
+            seen.add(b.choose(replicas, HostStats.NONE));
         }
         // every window of three consecutive choices holds each replica once, in list order
         int start = replicas.indexOf(seen.get(0));
@@ -82,8 +82,8 @@ class RoundRobinBalancerTest {
         List<HostSpec> three = List.of(R1, R2, R3);
         List<HostSpec> two = List.of(R1, R3);
         for (int i = 0; i < 1000; i++) {
-            assertThat(three).contains(b.choose(three));
-            assertThat(two).contains(b.choose(two));
+            assertThat(three).contains(b.choose(three, HostStats.NONE));
+            assertThat(two).contains(b.choose(two, HostStats.NONE));
         }
     }
 
@@ -92,10 +92,10 @@ class RoundRobinBalancerTest {
         RoundRobinBalancer a = new RoundRobinBalancer();
         RoundRobinBalancer b = new RoundRobinBalancer();
         List<HostSpec> replicas = List.of(R1, R2, R3);
-        a.choose(replicas);
-        a.choose(replicas);
+        a.choose(replicas, HostStats.NONE);
+        a.choose(replicas, HostStats.NONE);
         // a fresh balancer starts at the same place a fresh one always does
-        assertThat(b.choose(replicas)).isEqualTo(new RoundRobinBalancer().choose(replicas));
+        assertThat(b.choose(replicas, HostStats.NONE)).isEqualTo(new RoundRobinBalancer().choose(replicas, HostStats.NONE));
     }
 
     @Test
