@@ -16,7 +16,7 @@ import java.util.Properties;
  * socket timeouts of {@code healthCheckTimeoutMs}.
  *
  * <p>Privileges: {@code @@global.read_only}, {@code @@server_id} and {@code SHOW GLOBAL STATUS} work for
- * any user. The replication source and thread states need {@code SHOW SLAVE STATUS}, which needs
+ * any user. The replication source and thread states need the replica status ({@link Dialect#replicaStatusSql()}), which needs
  * {@code REPLICA MONITOR} (MariaDB 10.5+) or {@code REPLICATION CLIENT} (MySQL); without it the probe
  * falls back to the {@code Slave_running}/{@code Slaves_running} status variables and records it
  * ({@link #replicaStatusDenied()}) for the cluster's one WARN about missing grants.
@@ -40,7 +40,7 @@ public final class HostProbe {
         this.clusterName = config.clusterName();
     }
 
-    /** @return whether the probing user was refused {@code SHOW SLAVE STATUS} on some host */
+    /** @return whether the probing user was refused the replica status on some host */
     public boolean replicaStatusDenied() {
         return replicaStatusDenied;
     }
@@ -97,7 +97,9 @@ public final class HostProbe {
                 version = rs.getString(3);
                 nowMicros = ServerTime.micros(rs.getString(4));
             }
-            return new HostStatus(host, true, readOnly, serverId, version, replication(st, host), null, nowMicros);
+            Dialect dialect = Dialect.of(host, version);
+            return new HostStatus(host, true, readOnly, serverId, version, replication(st, dialect, readOnly), null,
+                    nowMicros);
         }
     }
 
@@ -106,38 +108,16 @@ public final class HostProbe {
         return e.getMessage() + " (SQLState " + e.getSQLState() + ")";
     }
 
-    private ReplicationStatus replication(Statement st, HostSpec host) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
-            if (!rs.next()) {
-                return ReplicationStatus.NONE;
-            }
-            String error = firstNonEmpty(rs.getString("Last_IO_Error"), rs.getString("Last_SQL_Error"));
-            long behind = rs.getLong("Seconds_Behind_Master");
-            Long secondsBehind = rs.wasNull() ? null : behind;
-            return new ReplicationStatus(true, true,
-                    "Yes".equalsIgnoreCase(rs.getString("Slave_IO_Running")),
-                    "Yes".equalsIgnoreCase(rs.getString("Slave_SQL_Running")),
-                    rs.getLong("Master_Server_Id"), secondsBehind, error);
+    private ReplicationStatus replication(Statement st, Dialect dialect, boolean readOnly) throws SQLException {
+        try (ResultSet rs = st.executeQuery(dialect.replicaStatusSql())) {
+            return rs.next() ? dialect.parseReplicaStatus(Dialect.row(rs)) : ReplicationStatus.NONE;
         } catch (SQLException e) {
             if (e.getErrorCode() != ER_SPECIFIC_ACCESS_DENIED) {
                 throw e;
             }
             replicaStatusDenied = true;
         }
-        boolean running = false;
-        try (ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN ('Slave_running', 'Slaves_running')")) {
-            while (rs.next()) {
-                String value = rs.getString(2);
-                running |= "ON".equalsIgnoreCase(value) || (value != null && value.matches("[1-9][0-9]*"));
-            }
-        }
-        return new ReplicationStatus(false, running, null, null, null, null, null);
+        return dialect.replicationWithoutPrivilege(st, readOnly);
     }
 
-    private static String firstNonEmpty(String a, String b) {
-        if (a != null && !a.isEmpty()) {
-            return a;
-        }
-        return b == null || b.isEmpty() ? null : b;
-    }
 }
