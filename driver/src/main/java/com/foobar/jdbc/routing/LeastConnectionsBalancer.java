@@ -7,29 +7,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Each read goes to the replica with the fewest statements in flight from this JVM
- * ({@code loadBalance=leastConnections}, HAProxy's {@code leastconn} applied per statement). Ties are
- * broken by a rotating starting point, so idle replicas share the reads evenly.
+ * ({@code loadBalance=leastConnections}, HAProxy's {@code leastconn} applied per statement). The least
+ * loaded replicas take turns, so idle replicas share the reads evenly. A load that changes between the two
+ * scans only makes the choice fall back to the first replica.
  *
- * <p>Thread-safe and lock-free: one atomic increment and a scan of the (few) replicas per choice.
+ * <p>Thread-safe and lock-free: one atomic increment and two scans of the (few) replicas per choice.
  */
 public final class LeastConnectionsBalancer implements LoadBalancer {
 
-    private final AtomicInteger start = new AtomicInteger();
+    private final AtomicInteger turn = new AtomicInteger();
 
     @Override
     public HostSpec choose(List<HostSpec> replicas, HostStats stats) {
         int n = replicas.size();
-        int first = Math.floorMod(start.getAndIncrement(), n);
-        HostSpec best = null;
-        int bestLoad = Integer.MAX_VALUE;
+        int least = Integer.MAX_VALUE;
+        int ties = 0;
         for (int i = 0; i < n; i++) {
-            HostSpec h = replicas.get((first + i) % n);
-            int load = stats.inFlight(h);
-            if (load < bestLoad) {
-                best = h;
-                bestLoad = load;
+            int load = stats.inFlight(replicas.get(i));
+            if (load < least) {
+                least = load;
+                ties = 1;
+            } else if (load == least) {
+                ties++;
             }
         }
-        return best;
+        int pick = Math.floorMod(turn.getAndIncrement(), ties);
+        for (int i = 0; i < n; i++) {
+            HostSpec h = replicas.get(i);
+            if (stats.inFlight(h) == least && pick-- == 0) {
+                return h;
+            }
+        }
+        return replicas.get(0);
     }
 }
