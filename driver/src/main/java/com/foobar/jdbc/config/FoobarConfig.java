@@ -36,6 +36,11 @@ import java.util.Properties;
  * @param loadBalance                {@link FoobarProperty#LOAD_BALANCE}
  * @param replicaWeights             {@link FoobarProperty#REPLICA_WEIGHTS}: weight per named host
  * @param readFallback               {@link FoobarProperty#READ_FALLBACK}
+ * @param failover                   {@link FoobarProperty#FAILOVER}
+ * @param failoverTimeoutMs          {@link FoobarProperty#FAILOVER_TIMEOUT_MS}, ms
+ * @param rejoinOldPrimary           {@link FoobarProperty#REJOIN_OLD_PRIMARY}
+ * @param replicationUser            {@link FoobarProperty#REPLICATION_USER}, or {@code null} for {@code adminUser}
+ * @param replicationPassword        {@link FoobarProperty#REPLICATION_PASSWORD}, or {@code null}
  */
 public record FoobarConfig(
         List<HostSpec> hosts,
@@ -56,7 +61,12 @@ public record FoobarConfig(
         String adminPassword,
         LoadBalance loadBalance,
         Map<HostSpec, Integer> replicaWeights,
-        ReadFallback readFallback) {
+        ReadFallback readFallback,
+        FailoverMode failover,
+        long failoverTimeoutMs,
+        boolean rejoinOldPrimary,
+        String replicationUser,
+        String replicationPassword) {
 
     /** Copies the collections so the record stays immutable. */
     public FoobarConfig {
@@ -66,6 +76,7 @@ public record FoobarConfig(
         Objects.requireNonNull(loadBalance, "loadBalance");
         replicaWeights = Map.copyOf(replicaWeights);
         Objects.requireNonNull(readFallback, "readFallback");
+        Objects.requireNonNull(failover, "failover");
     }
 
     /** @return the user of the monitor's connections: {@code adminUser}, else the application user */
@@ -156,6 +167,11 @@ public record FoobarConfig(
                 + ", adminPassword=" + (adminPassword == null ? "null" : "****")
                 + ", loadBalance=" + loadBalance.propertyValue()
                 + ", replicaWeights=" + replicaWeights
-                + ", readFallback=" + readFallback.propertyValue() + "]";
+                + ", readFallback=" + readFallback.propertyValue()
+                + ", failover=" + failover.propertyValue()
+                + ", failoverTimeoutMs=" + failoverTimeoutMs
+                + ", rejoinOldPrimary=" + rejoinOldPrimary
+                + ", replicationUser=" + replicationUser
+                + ", replicationPassword=" + (replicationPassword == null ? "null" : "****") + "]";
     }
 }

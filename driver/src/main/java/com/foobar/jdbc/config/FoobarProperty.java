@@ -68,6 +68,26 @@ public enum FoobarProperty {
     REPLICA_WEIGHTS("replicaWeights", "", Kind.WEIGHTS,
             "Weights for loadBalance=weighted, as host:port=weight,...; hosts not named weigh 1."),
 
+    /** What happens when the primary fails. */
+    FAILOVER("failover", FailoverMode.PROMOTE.propertyValue(), Kind.enumerated(FailoverMode.values()),
+            "When the primary fails: promote (the driver promotes the most up-to-date replica), follow (an external tool promotes; the driver adopts the new primary) or none (writes fail until the primary returns)."),
+
+    /** How long a statement waits for a new primary. */
+    FAILOVER_TIMEOUT_MS("failoverTimeoutMs", "30000", Kind.DURATION_MS,
+            "Milliseconds a statement that needs the primary waits for a failover to finish before failing with 08001; also the bound of a promotion's steps."),
+
+    /** Whether a fenced old primary becomes a replica. */
+    REJOIN_OLD_PRIMARY("rejoinOldPrimary", "false", Kind.BOOLEAN,
+            "Whether an old primary that comes back after a failover is re-pointed as a replica of the new one (when its GTID history is not ahead of it); otherwise it stays fenced."),
+
+    /** Replication credentials for a rejoining old primary. */
+    REPLICATION_USER("replicationUser", null, Kind.TEXT,
+            "User with REPLICATION SLAVE with which a rejoining old primary replicates from the new one; default: adminUser."),
+
+    /** That user's password. */
+    REPLICATION_PASSWORD("replicationPassword", null, Kind.TEXT,
+            "Password of replicationUser."),
+
     /** What a read does when no replica is eligible. */
     READ_FALLBACK("readFallback", ReadFallback.PRIMARY.propertyValue(), Kind.enumerated(ReadFallback.values()),
             "When no replica is eligible: primary (reads go to the primary) or fail (reads fail with 08001).");
@@ -79,6 +99,7 @@ public enum FoobarProperty {
         static final Kind IDENTIFIER = new Kind("identifier", null);
         static final Kind TEXT = new Kind("text", null);
         static final Kind WEIGHTS = new Kind("weights", null);
+        static final Kind BOOLEAN = new Kind("boolean", null);
 
         final String name;
         final PropertyChoice[] choices;
@@ -145,8 +166,8 @@ public enum FoobarProperty {
      * Parses and validates one value of this property.
      *
      * @param text the value as written, or {@code null} for a property with no default that was not given
-     * @return an {@link Integer}, a {@link Long} (milliseconds), a {@link String}, a {@link PropertyChoice},
-     *         the weight text, or {@code null}
+     * @return an {@link Integer}, a {@link Long} (milliseconds), a {@link String}, a {@link Boolean}, a
+     *         {@link PropertyChoice}, the weight text, or {@code null}
      * @throws InvalidConfigurationException (08001) naming the property, the value and what is accepted
      */
     Object parse(String text) throws InvalidConfigurationException {
@@ -176,6 +197,12 @@ public enum FoobarProperty {
         }
         if (kind == Kind.TEXT || kind == Kind.WEIGHTS) {
             return text;
+        }
+        if (kind == Kind.BOOLEAN) {
+            if ("true".equalsIgnoreCase(value) || "false".equalsIgnoreCase(value)) {
+                return Boolean.valueOf(value.toLowerCase(java.util.Locale.ROOT));
+            }
+            throw invalid(value, "true or false");
         }
         for (PropertyChoice c : kind.choices) {
             if (c.propertyValue().equalsIgnoreCase(value)) {

@@ -112,7 +112,12 @@ public final class FoobarUrl {
                 (String) ours.get(FoobarProperty.ADMIN_PASSWORD),
                 (LoadBalance) ours.get(FoobarProperty.LOAD_BALANCE),
                 parseWeights((String) ours.get(FoobarProperty.REPLICA_WEIGHTS), hosts),
-                (ReadFallback) ours.get(FoobarProperty.READ_FALLBACK));
+                (ReadFallback) ours.get(FoobarProperty.READ_FALLBACK),
+                (FailoverMode) ours.get(FoobarProperty.FAILOVER),
+                (Long) ours.get(FoobarProperty.FAILOVER_TIMEOUT_MS),
+                (Boolean) ours.get(FoobarProperty.REJOIN_OLD_PRIMARY),
+                (String) ours.get(FoobarProperty.REPLICATION_USER),
+                (String) ours.get(FoobarProperty.REPLICATION_PASSWORD));
     }
 
     private static void atLeast(FoobarProperty p, long value, long min) throws InvalidConfigurationException {

@@ -27,6 +27,10 @@ public record ClusterEvent(Type type, String cluster, HostSpec host, String reas
         /** The primary answers checks again. */
         PRIMARY_REACHABLE,
         /** No replica is eligible: reads go to the primary ({@code readFallback=primary}) or fail. */
-        NO_ELIGIBLE_REPLICA
+        NO_ELIGIBLE_REPLICA,
+        /** A new primary took over (promoted by the driver, or adopted); {@code host} is the new primary. */
+        PRIMARY_CHANGED,
+        /** A writable host that is not the primary (an old primary) was set read-only. */
+        HOST_FENCED
     }
 }

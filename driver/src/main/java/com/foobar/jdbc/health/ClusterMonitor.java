@@ -1,6 +1,9 @@
 package com.foobar.jdbc.health;
 
+import com.foobar.jdbc.config.FailoverMode;
 import com.foobar.jdbc.config.FoobarConfig;
+import com.foobar.jdbc.failover.FailoverCoordinator;
+import com.foobar.jdbc.topology.Dialect;
 import com.foobar.jdbc.topology.HostProbe;
 import com.foobar.jdbc.topology.HostSpec;
 import com.foobar.jdbc.topology.HostStatus;
@@ -53,6 +56,12 @@ public final class ClusterMonitor implements AutoCloseable {
 
         /** @param host a host that just went down: connections to it in use should be aborted */
         void hostDown(HostSpec host);
+
+        /**
+         * @param oldPrimary the primary replaced
+         * @param newPrimary the new one, already in the published snapshot
+         */
+        void primaryChanged(HostSpec oldPrimary, HostSpec newPrimary);
     }
 
     private final FoobarConfig config;
@@ -67,7 +76,11 @@ public final class ClusterMonitor implements AutoCloseable {
     private final Map<HostSpec, HostStatus> statuses = new ConcurrentHashMap<>();
     private final Map<HostSpec, Long> lags = new ConcurrentHashMap<>();
     private final ReentrantLock publishLock = new ReentrantLock();
-    private final HostSpec primary;
+    private final Map<HostSpec, Long> lastGoodNanos = new ConcurrentHashMap<>();
+    private final FailoverCoordinator failover;
+    private volatile HostSpec primary;
+    private volatile long primaryServerId;
+    private volatile long clusterEpoch;
     private volatile long primaryNowMicros;
     private volatile long primaryNowAtNanos;
     private volatile boolean closed;
@@ -84,7 +97,10 @@ public final class ClusterMonitor implements AutoCloseable {
         this.probe = probe;
         this.sink = sink;
         this.primary = discovered.primary();
+        HostStatus primaryStatus = discovered.hosts().get(primary);
+        this.primaryServerId = primaryStatus == null ? 0 : primaryStatus.serverId();
         this.heartbeat = new Heartbeat(name, config.monitorUser(), config.metaSchema());
+        this.failover = new FailoverCoordinator(config, probe, this::adopt);
         for (HostSpec h : config.hosts()) {
             boolean in = h.equals(primary) || discovered.replicas().contains(h);
             trackers.put(h, new HostTracker(h, config.failureThreshold(), config.recoveryThreshold(), in,
@@ -115,6 +131,7 @@ public final class ClusterMonitor implements AutoCloseable {
         try {
             Connection c = connection(primary);
             heartbeat.beat(c);
+            clusterEpoch = failover.epochOf(c);
         } catch (SQLException e) {
             closeConnection(primary);
             log.debug("[{}] first heartbeat on {} failed", name, primary, e);
@@ -162,6 +179,11 @@ public final class ClusterMonitor implements AutoCloseable {
                     heartbeat.beat(c);
                     primaryNowMicros = status.nowMicros();
                     primaryNowAtNanos = started;
+                } else if (!status.readOnly() && !status.replication().configured()) {
+                    if (writableNonPrimary(host, c, status)) {
+                        return;
+                    }
+                    status = probe.inspect(c, host);
                 } else {
                     lag = lagMs(host, heartbeat.read(c), started, status);
                 }
@@ -169,7 +191,13 @@ public final class ClusterMonitor implements AutoCloseable {
                 closeConnection(host);
                 status = HostStatus.unreachable(host, HostProbe.describe(e));
             }
+            if (status.reachable()) {
+                lastGoodNanos.put(host, started);
+            }
             record(host, status, lag);
+            if (host.equals(primary) && !status.reachable() && !trackers.get(host).inRotation()) {
+                failover.primaryDown(host, primaryServerId, clusterEpoch);
+            }
         } catch (RuntimeException e) {
             log.warn("[{}] health check of {} failed unexpectedly", name, host, e);
         } finally {
@@ -195,6 +223,75 @@ public final class ClusterMonitor implements AutoCloseable {
                 log.debug("[{}] closing the monitor connection to {} failed", name, host, e);
             }
         }
+    }
+
+    /**
+     * A host other than the primary is writable and replicates from nobody: a newer primary (promoted by
+     * another driver instance, or by an external tool in {@code failover=follow}) is adopted; anything else
+     * is an old primary and is fenced (unless {@code failover=none}).
+     *
+     * @return whether the host was adopted as the primary (its check is then complete)
+     */
+    private boolean writableNonPrimary(HostSpec host, Connection c, HostStatus status) throws SQLException {
+        if (config.failover() == FailoverMode.NONE || failover.inProgress()) {
+            return false;
+        }
+        long epoch = failover.epochOf(c);
+        HostTracker primaryTracker = trackers.get(primary);
+        boolean primaryGone = !primaryTracker.inRotation();
+        if (epoch > clusterEpoch || (config.failover() == FailoverMode.FOLLOW && primaryGone)) {
+            adopt(host, Math.max(epoch, clusterEpoch), epoch > clusterEpoch ? "adopted " + host + " (epoch " + epoch + ")"
+                    : "followed an external promotion of " + host);
+            return true;
+        }
+        Connection primaryConn = connections.get(primary);
+        String what = failover.fence(c, host, Dialect.of(host, status.version()), primary, primaryConn);
+        Topology snapshot = publish();
+        sink.event(new ClusterEvent(ClusterEvent.Type.HOST_FENCED, name, host, what, snapshot));
+        return false;
+    }
+
+    /**
+     * Makes {@code newPrimary} the cluster's primary: the snapshot names it, the old primary leaves the rotation
+     * (it will be fenced if it comes back writable), the cluster aborts the old primary's connections and
+     * listeners hear {@link ClusterEvent.Type#PRIMARY_CHANGED}.
+     */
+    void adopt(HostSpec newPrimary, long epoch, String summary) {
+        HostSpec old;
+        Topology snapshot;
+        publishLock.lock();
+        try {
+            old = primary;
+            if (old.equals(newPrimary)) {
+                clusterEpoch = Math.max(clusterEpoch, epoch);
+                return;
+            }
+            HostStatus s = statuses.get(newPrimary);
+            primaryServerId = s == null ? 0 : s.serverId();
+            clusterEpoch = Math.max(clusterEpoch, epoch);
+            primary = newPrimary;
+            primaryNowMicros = 0;
+            lags.remove(newPrimary);
+            trackers.get(newPrimary).force(true, null);
+            trackers.get(old).force(false, "old primary, replaced by " + newPrimary + " (epoch " + clusterEpoch + ")");
+            heartbeat.reset();
+            snapshot = publish();
+        } finally {
+            publishLock.unlock();
+        }
+        log.warn("[{}] primary is now {} (was {}): {}", name, newPrimary, old, summary);
+        sink.primaryChanged(old, newPrimary);
+        sink.event(new ClusterEvent(ClusterEvent.Type.PRIMARY_CHANGED, name, newPrimary, summary, snapshot));
+        checkNow(newPrimary);
+    }
+
+    /**
+     * @param host a host
+     * @return {@link System#nanoTime()} at the start of its last successful check, or 0 if none
+     */
+    public long lastGoodCheckNanos(HostSpec host) {
+        Long t = lastGoodNanos.get(host);
+        return t == null ? 0 : t;
     }
 
     /**
@@ -290,6 +387,9 @@ public final class ClusterMonitor implements AutoCloseable {
                     hosts.put(h, s);
                 }
                 if (h.equals(primary)) {
+                    if (!t.inRotation()) {
+                        excluded.put(h, t.reason());
+                    }
                     continue;
                 }
                 if (t.inRotation()) {
@@ -318,6 +418,7 @@ public final class ClusterMonitor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        failover.close();
         for (HostSpec h : new ArrayList<>(connections.keySet())) {
             closeConnection(h);
         }

@@ -39,6 +39,11 @@ final class Heartbeat {
         this.table = "`" + schema + "`.`heartbeat`";
     }
 
+    /** Forgets that the table exists (a new primary may need it created). */
+    void reset() {
+        created = false;
+    }
+
     /** @return whether the heartbeat is being written */
     boolean writable() {
         return writable;

@@ -76,6 +76,19 @@ final class HostTracker {
         return Transition.NONE;
     }
 
+    /**
+     * Sets the state directly (a new primary is in; an old primary is out), clearing the counts.
+     *
+     * @param in  whether the host is in the rotation
+     * @param why why it is out, when it is
+     */
+    void force(boolean in, String why) {
+        inRotation = in;
+        reason = in ? null : why;
+        failures = 0;
+        successes = 0;
+    }
+
     HostSpec host() {
         return host;
     }

@@ -1,11 +1,14 @@
 package com.foobar.jdbc.jdbc;
 
+import com.foobar.jdbc.PrimaryChangedException;
 import com.foobar.jdbc.ReadOnlyViolationException;
+import com.foobar.jdbc.TransactionResolutionUnknownException;
 import com.foobar.jdbc.pool.Cluster;
 import com.foobar.jdbc.pool.Lease;
 import com.foobar.jdbc.pool.SessionState;
 import com.foobar.jdbc.routing.SessionCommand;
 import com.foobar.jdbc.routing.StatementType;
+import com.foobar.jdbc.topology.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,6 +136,7 @@ public final class FoobarConnection implements Connection, MetaDataAccess {
             releaseIdlePrimary();
             Lease l = cluster.borrowReplica();
             syncOrClose(l, true);
+            l.markSingleRead();
             return l;
         }
         if (primaryLease == null) {
@@ -201,20 +205,53 @@ public final class FoobarConnection implements Connection, MetaDataAccess {
 
     /**
      * A statement failed on a lease. A broken link (SQLState class 08) means the physical connection is gone
-     * (HikariCP evicts it): the connection stops holding it, and the monitor checks the host at once.
+     * (HikariCP evicts it): the connection stops holding it, and the monitor checks the host at once. If the
+     * lease was on the primary, the failure is reported once the cluster knows what happened, waiting up to
+     * {@code failoverTimeoutMs}: an open transaction fails with {@link TransactionResolutionUnknownException}
+     * (08007); an autocommit statement, when a new primary took over, with {@link PrimaryChangedException}
+     * (08S02); otherwise with the original error.
+     *
+     * @return the exception to throw
      */
-    void failed(Lease lease, SQLException e) throws SQLException {
+    SQLException failed(Lease lease, SQLException e) {
         String state = e.getSQLState();
-        if (state != null && state.startsWith("08")) {
-            cluster.reportFailure(lease.host());
-            if (lease == txLease) {
-                txLease = null;
-                sqlTransaction = false;
-            }
-            if (lease == primaryLease) {
-                primaryLease = null;
-            }
+        if (state == null || !state.startsWith("08") || e instanceof PrimaryChangedException
+                || e instanceof TransactionResolutionUnknownException) {
+            return e;
         }
+        long failedAt = System.nanoTime();
+        boolean inTransaction = lease == txLease && !session.readOnly();
+        boolean onPrimary = lease == primaryLease || (lease == txLease && !session.readOnly());
+        if (lease == txLease) {
+            txLease = null;
+            sqlTransaction = false;
+        }
+        if (lease == primaryLease) {
+            primaryLease = null;
+        }
+        cluster.reportFailure(lease.host());
+        if (!onPrimary) {
+            return e;
+        }
+        Topology after;
+        try {
+            after = cluster.awaitPrimary(lease.host(), failedAt);
+        } catch (SQLException timeout) {
+            timeout.addSuppressed(e);
+            return timeout;
+        }
+        if (inTransaction) {
+            return new TransactionResolutionUnknownException("The link to the primary " + lease.host()
+                    + " failed inside a transaction: its outcome is unknown. Roll back and run the transaction again"
+                    + (after.primary().equals(lease.host()) ? "" : " (the primary is now " + after.primary() + ")")
+                    + ".", e);
+        }
+        if (!after.primary().equals(lease.host())) {
+            return new PrimaryChangedException("Connection moved to a new primary " + after.primary() + " (was "
+                    + lease.host() + "): the statement may or may not have run on the old one; re-run it if that is safe.",
+                    e);
+        }
+        return e;
     }
 
     /**
@@ -228,8 +265,7 @@ public final class FoobarConnection implements Connection, MetaDataAccess {
         String state = e.getSQLState();
         boolean linkFailure = state != null && state.startsWith("08");
         if (!linkFailure || closed || (type != StatementType.READ && type != StatementType.SESSION_READ)
-                || failed == txLease || failed == primaryLease
-                || failed.host().equals(cluster.topology().primary())) {
+                || !failed.singleRead() || failed.host().equals(cluster.topology().primary())) {
             return null;
         }
         cluster.reportFailure(failed.host());
@@ -237,6 +273,7 @@ public final class FoobarConnection implements Connection, MetaDataAccess {
                 failed.host(), e.getMessage());
         Lease l = cluster.borrowReplica(failed.host());
         syncOrClose(l, true);
+        l.markSingleRead();
         return l;
     }
 
@@ -548,8 +585,7 @@ public final class FoobarConnection implements Connection, MetaDataAccess {
                 l.connection().rollback();
             }
         } catch (SQLException e) {
-            failed(l, e);
-            throw e;
+            throw failed(l, e);
         }
         endTransaction();
     }

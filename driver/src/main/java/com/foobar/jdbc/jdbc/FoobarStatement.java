@@ -132,9 +132,9 @@ public class FoobarStatement implements Statement, TrackedStatement {
             connection.executed(type, l);
             return result;
         } catch (SQLException e) {
-            connection.failed(l, e);
+            SQLException reported = connection.failed(l, e);
             endExecution();
-            throw e;
+            throw reported;
         } catch (RuntimeException e) {
             endExecution();
             throw e;

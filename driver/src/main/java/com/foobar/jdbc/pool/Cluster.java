@@ -1,5 +1,6 @@
 package com.foobar.jdbc.pool;
 
+import com.foobar.jdbc.config.FailoverMode;
 import com.foobar.jdbc.config.FoobarConfig;
 import com.foobar.jdbc.config.ReadFallback;
 import com.foobar.jdbc.health.ClusterEvent;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -185,8 +187,58 @@ public final class Cluster implements AutoCloseable, ClusterMonitor.Sink, HostSt
      * @throws SQLException (08001) if none can be had within {@code connectionAcquireTimeoutMs}
      */
     public Lease borrowPrimary() throws SQLException {
-        return pool(topology.get().primary()).borrow(config.connectionAcquireTimeoutMs(),
-                "connectionAcquireTimeoutMs");
+        Topology t = topology.get();
+        if (t.primaryDown()) {
+            t = awaitPrimary(t.primary(), System.nanoTime());
+        }
+        return pool(t.primary()).borrow(config.connectionAcquireTimeoutMs(), "connectionAcquireTimeoutMs");
+    }
+
+    /**
+     * Waits, up to {@code failoverTimeoutMs}, until the cluster has a primary that answers: a new one
+     * (failover), or the same one after a good check that started after {@code sinceNanos}. With
+     * {@code failover=none} it does not wait for a new one.
+     *
+     * @param failed     the primary that failed
+     * @param sinceNanos when it was seen failing ({@link System#nanoTime()})
+     * @return the topology with a primary that answers
+     * @throws SQLNonTransientConnectionException (08001) naming every host and its state when none does in time
+     */
+    public Topology awaitPrimary(HostSpec failed, long sinceNanos) throws SQLException {
+        long deadline = System.nanoTime() + config.failoverTimeoutMs() * 1_000_000L;
+        while (true) {
+            Topology t = topology.get();
+            ClusterMonitor m = monitor;
+            boolean moved = !t.primary().equals(failed);
+            boolean back = !t.primaryDown() && m != null
+                    && m.lastGoodCheckNanos(t.primary()) - sinceNanos >= 0;
+            if (moved || back || m == null || closed) {
+                return t;
+            }
+            if (config.failover() == FailoverMode.NONE) {
+                throw new SQLNonTransientConnectionException("The primary " + t.primary() + " of cluster " + name
+                        + " is down and failover=none: statements that need the primary fail until it returns. Hosts: "
+                        + describeHosts(t), "08001");
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new SQLNonTransientConnectionException("No primary answers in cluster " + name + " after "
+                        + config.failoverTimeoutMs() + " ms (property failoverTimeoutMs, failover="
+                        + config.failover().propertyValue() + "). Hosts: " + describeHosts(t), "08001");
+            }
+            LockSupport.parkNanos(10_000_000L);
+        }
+    }
+
+    private static String describeHosts(Topology t) {
+        StringBuilder sb = new StringBuilder();
+        for (HostStatus s : t.hosts().values()) {
+            sb.append(sb.length() == 0 ? "" : "; ").append(s.describe());
+            String why = t.excluded().get(s.host());
+            if (why != null) {
+                sb.append(" [").append(why).append(']');
+            }
+        }
+        return sb.toString();
     }
 
     /**
@@ -251,7 +303,7 @@ public final class Cluster implements AutoCloseable, ClusterMonitor.Sink, HostSt
                     name, t.primary(), t.describeReplicas());
             event(new ClusterEvent(ClusterEvent.Type.NO_ELIGIBLE_REPLICA, name, t.primary(), t.describeReplicas(), t));
         }
-        return pool(t.primary()).borrow(config.connectionAcquireTimeoutMs(), "connectionAcquireTimeoutMs");
+        return borrowPrimary();
     }
 
     /**
@@ -291,6 +343,11 @@ public final class Cluster implements AutoCloseable, ClusterMonitor.Sink, HostSt
                 log.warn("[{}] a ClusterListener failed on {}", name, e.type(), ex);
             }
         }
+    }
+
+    @Override
+    public void primaryChanged(HostSpec oldPrimary, HostSpec newPrimary) {
+        hostDown(oldPrimary);
     }
 
     @Override

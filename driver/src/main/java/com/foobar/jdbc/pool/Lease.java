@@ -22,6 +22,7 @@ public final class Lease {
     private final long borrowedAtNanos = System.nanoTime();
     private int users;
     private boolean closed;
+    private boolean singleRead;
 
     Lease(HostPool pool, Connection connection, PhysicalConnection physical) {
         this.pool = pool;
@@ -42,6 +43,16 @@ public final class Lease {
     /** @return the physical connection and its tracked session state */
     public PhysicalConnection physical() {
         return physical;
+    }
+
+    /** Marks the lease as borrowed for one autocommit read (it may be retried elsewhere if its link breaks). */
+    public void markSingleRead() {
+        singleRead = true;
+    }
+
+    /** @return whether the lease was borrowed for one autocommit read */
+    public boolean singleRead() {
+        return singleRead;
     }
 
     /** Records one more statement using this lease. */

@@ -43,6 +43,63 @@ public sealed interface Dialect permits MariaDbDialect, MySqlDialect {
      */
     ReplicationStatus replicationWithoutPrivilege(Statement st, boolean readOnly) throws SQLException;
 
+    /** @return whether the driver can promote and fence with this dialect ({@code failover=promote}) */
+    boolean supportsPromotion();
+
+    /**
+     * @param st a statement on a replica
+     * @return the position of everything the replica has received from its primary (applied or not)
+     * @throws SQLException if the host fails or the dialect cannot promote
+     */
+    GtidPosition receivedPosition(Statement st) throws SQLException;
+
+    /**
+     * @param st a statement on a server
+     * @return the position of every transaction in its binary log (what it would hand to replicas)
+     * @throws SQLException if the host fails
+     */
+    GtidPosition binlogPosition(Statement st) throws SQLException;
+
+    /**
+     * Waits until a replica has applied everything it received.
+     *
+     * @param st        a statement on the replica
+     * @param received  its {@link #receivedPosition}
+     * @param timeoutMs how long to wait, ms
+     * @return whether it did within the timeout
+     * @throws SQLException if the host fails
+     */
+    boolean awaitApplied(Statement st, GtidPosition received, long timeoutMs) throws SQLException;
+
+    /**
+     * Makes a replica a primary: stops and clears its replication and makes it writable.
+     *
+     * @param st a statement on the replica, as a user with the needed privileges
+     * @throws SQLException if a step fails
+     */
+    void promote(Statement st) throws SQLException;
+
+    /**
+     * Points a server at a new primary, with GTID auto-positioning, and starts replication.
+     *
+     * @param st          a statement on the server
+     * @param source      the new primary, as the server can reach it
+     * @param user        replication user, or {@code null} to keep the configured one
+     * @param password    its password
+     * @param formerPrimary whether the server was a primary (it then starts from its own binary log position)
+     * @throws SQLException if a step fails
+     */
+    void replicateFrom(Statement st, HostSpec source, String user, String password, boolean formerPrimary)
+            throws SQLException;
+
+    /**
+     * Makes a server refuse writes (fencing): {@code read_only} (and {@code super_read_only} on MySQL).
+     *
+     * @param st a statement on the server
+     * @throws SQLException if it fails
+     */
+    void fence(Statement st) throws SQLException;
+
     /**
      * Chooses the dialect of a server.
      *
@@ -106,6 +163,11 @@ public sealed interface Dialect permits MariaDbDialect, MySqlDialect {
             row.put(md.getColumnLabel(i), rs.getString(i));
         }
         return row;
+    }
+
+    /** @return a SQL string literal of the text, quotes and backslashes escaped */
+    static String literal(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     /** @return the value, or {@code null} when absent or empty */

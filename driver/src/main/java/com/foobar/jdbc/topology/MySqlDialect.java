@@ -1,5 +1,7 @@
 package com.foobar.jdbc.topology;
 
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.Map;
 
@@ -41,5 +43,48 @@ public final class MySqlDialect implements Dialect {
     @Override
     public ReplicationStatus replicationWithoutPrivilege(Statement st, boolean readOnly) {
         return new ReplicationStatus(false, readOnly, null, null, null, null, null);
+    }
+
+    /** Promotion on MySQL comes with the MySQL dialect's own failover support; until then {@code failover=promote} is refused. */
+    @Override
+    public boolean supportsPromotion() {
+        return false;
+    }
+
+    private static SQLFeatureNotSupportedException notYet() {
+        return new SQLFeatureNotSupportedException("Promotion and fencing are not implemented for MySQL yet: "
+                + "use failover=follow or failover=none", "0A000");
+    }
+
+    @Override
+    public GtidPosition receivedPosition(Statement st) throws SQLException {
+        throw notYet();
+    }
+
+    @Override
+    public GtidPosition binlogPosition(Statement st) throws SQLException {
+        throw notYet();
+    }
+
+    @Override
+    public boolean awaitApplied(Statement st, GtidPosition received, long timeoutMs) throws SQLException {
+        throw notYet();
+    }
+
+    @Override
+    public void promote(Statement st) throws SQLException {
+        throw notYet();
+    }
+
+    @Override
+    public void replicateFrom(Statement st, HostSpec source, String user, String password, boolean formerPrimary)
+            throws SQLException {
+        throw notYet();
+    }
+
+    /** {@code super_read_only} implies {@code read_only} and also stops users with {@code SUPER}. */
+    @Override
+    public void fence(Statement st) throws SQLException {
+        st.execute("SET GLOBAL super_read_only = ON");
     }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param primary  the host that takes writes
  * @param replicas the replicas eligible for reads, in URL order (may be empty)
  * @param hosts    the last status of every host in the URL, in URL order
- * @param excluded why each host other than the primary is out of the read rotation
+ * @param excluded why each host is out: a replica out of the read rotation, or the primary failing its checks
  * @param lagMs    the last measured replication lag of each replica, in ms, where known
  */
 public record Topology(HostSpec primary, List<HostSpec> replicas, Map<HostSpec, HostStatus> hosts,
@@ -30,6 +30,11 @@ public record Topology(HostSpec primary, List<HostSpec> replicas, Map<HostSpec, 
     /** A snapshot with no exclusion reasons or lag known yet. */
     public Topology(HostSpec primary, List<HostSpec> replicas, Map<HostSpec, HostStatus> hosts) {
         this(primary, replicas, hosts, Map.of(), Map.of());
+    }
+
+    /** @return whether the primary is failing its health checks */
+    public boolean primaryDown() {
+        return excluded.containsKey(primary);
     }
 
     /**
