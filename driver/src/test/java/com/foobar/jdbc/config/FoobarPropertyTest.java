@@ -63,7 +63,8 @@ class FoobarPropertyTest {
     void everyPropertyHasNameDescriptionAndParsableDefault(FoobarProperty p) throws Exception {
         assertThat(p.propertyName()).isNotBlank();
         assertThat(p.description()).isNotBlank();
-        if (p != FoobarProperty.ADMIN_USER && p != FoobarProperty.ADMIN_PASSWORD && p != FoobarProperty.REPLICA_WEIGHTS) {
+        if (!java.util.Set.of(FoobarProperty.ADMIN_USER, FoobarProperty.ADMIN_PASSWORD, FoobarProperty.REPLICA_WEIGHTS,
+                FoobarProperty.REPLICATION_USER, FoobarProperty.REPLICATION_PASSWORD).contains(p)) {
             assertThat(p.defaultValue()).isNotBlank();
             assertThat(p.parse(p.defaultValue())).isNotNull();
         }
