@@ -1,16 +1,19 @@
 package com.foobar.jdbc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.foobar.jdbc.it.support.ServerProbe;
+import com.foobar.jdbc.it.support.ServerProbe.Deltas;
+import com.foobar.jdbc.it.support.ServerProbe.Snapshot;
+import com.foobar.jdbc.it.support.ServerProbe.TestUser;
 import com.foobar.jdbc.it.support.SharedCluster;
 import com.foobar.jdbc.jdbc.FoobarConnection;
 import com.foobar.testcluster.EmbeddedCluster;
 import com.foobar.testcluster.EmbeddedServer;
-import com.foobar.testcluster.UserStatistics;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,8 +45,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The driver behind an application HikariCP pool, configured both ways HikariCP offers ({@code jdbcUrl}
  * through {@code DriverManager}, and {@code dataSourceClassName} = {@code FoobarDataSource}). Where each
  * statement ran is read from the servers: {@code @@server_id} values computed by the server that ran the
- * statement (also stored by writes, {@code written_by = @@server_id}) and the servers' global status
- * counters.
+ * statement (also stored by writes, {@code written_by = @@server_id}) and the per-user counters
+ * ({@code USER_STATISTICS}) of this class's own user (see {@link ServerProbe}), through which every pool of
+ * this class connects.
  */
 @ExtendWith(SharedCluster.class)
 class HikariFrontTest {
@@ -51,14 +57,20 @@ class HikariFrontTest {
     private static final String OTHER_SCHEMA = "hikari_front_other";
     private static final int TABLE_ROWS = 100;
     private static final AtomicLong NEXT_ID = new AtomicLong(1_000);
-    /** SELECTs a new physical connection may run once: Connector/J's session query, read-only, isolation (+1 spare). */
-    private static final long PER_CONNECTION_SELECTS = 4;
 
     private static int primaryId;
     private static Set<Integer> replicaIds;
+    private static ServerProbe probe;
+    /**
+     * This class's own user (rights on {@code app} and {@link #OTHER_SCHEMA}): the statements counted are its
+     * statements only (not other clusters' monitors).
+     */
+    private static TestUser user;
 
     @BeforeAll
     static void createTables(EmbeddedCluster cluster) {
+        probe = new ServerProbe(cluster);
+        user = probe.createUser("it_hikari", "GRANT ALL PRIVILEGES ON " + OTHER_SCHEMA + ".* TO {user}");
         EmbeddedServer primary = cluster.primary();
         StringBuilder insert = new StringBuilder("INSERT INTO app." + TABLE + " (id, v, hits) VALUES ");
         for (int i = 1; i <= TABLE_ROWS; i++) {
@@ -72,10 +84,16 @@ class HikariFrontTest {
         primary.execute("CREATE DATABASE IF NOT EXISTS " + OTHER_SCHEMA);
         primary.execute("CREATE OR REPLACE TABLE " + OTHER_SCHEMA + ".marker (id INT PRIMARY KEY)");
         primary.execute("INSERT INTO " + OTHER_SCHEMA + ".marker VALUES (7)");
-        primary.execute("GRANT ALL PRIVILEGES ON " + OTHER_SCHEMA + ".* TO 'app'@'%'");
         cluster.awaitReplicationCaughtUp(Duration.ofSeconds(30));
         primaryId = primary.serverId();
         replicaIds = cluster.replicas().stream().map(EmbeddedServer::serverId).collect(Collectors.toSet());
+    }
+
+    @AfterAll
+    static void closeProbe() {
+        if (probe != null) {
+            probe.close();
+        }
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -85,9 +103,9 @@ class HikariFrontTest {
     void jdbcUrlConfiguration_writesOnPrimary_readsOnReplicas(EmbeddedCluster cluster) throws Exception {
         HikariConfig config = new HikariConfig();
         config.setPoolName("it-hikari-jdbcurl");
-        config.setJdbcUrl(cluster.foobarUrl());
-        config.setUsername(cluster.appUser());
-        config.setPassword(cluster.appPassword());
+        config.setJdbcUrl(probe.quietUrl());
+        config.setUsername(user.name());
+        config.setPassword(user.password());
         config.setMaximumPoolSize(4);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             assertWritesOnPrimaryAndReadsOnReplicas(cluster, pool);
@@ -99,9 +117,9 @@ class HikariFrontTest {
         HikariConfig config = new HikariConfig();
         config.setPoolName("it-hikari-dsclass");
         config.setDataSourceClassName("com.foobar.jdbc.FoobarDataSource");
-        config.addDataSourceProperty("url", cluster.foobarUrl());
-        config.addDataSourceProperty("user", cluster.appUser());
-        config.addDataSourceProperty("password", cluster.appPassword());
+        config.addDataSourceProperty("url", probe.quietUrl());
+        config.addDataSourceProperty("user", user.name());
+        config.addDataSourceProperty("password", user.password());
         config.setMaximumPoolSize(4);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             assertWritesOnPrimaryAndReadsOnReplicas(cluster, pool);
@@ -133,24 +151,21 @@ class HikariFrontTest {
         final int opsPerThread = 200;
         HikariConfig config = new HikariConfig();
         config.setPoolName("it-hikari-load");
-        config.setJdbcUrl(cluster.foobarUrl());
-        config.setUsername(cluster.appUser());
-        config.setPassword(cluster.appPassword());
+        config.setJdbcUrl(probe.quietUrl());
+        config.setUsername(user.name());
+        config.setPassword(user.password());
         config.setMaximumPoolSize(threads);
 
         EmbeddedServer primary = cluster.primary();
         try (HikariDataSource pool = new HikariDataSource(config)) {
-            // Warm up: the cluster and the application pool exist before the counters are read.
+            // Warm up: the cluster and the application pool, with all its logical connections, exist before
+            // the counters are read.
             try (Connection c = pool.getConnection()) {
                 readServerId(c, 1);
             }
-            Map<Integer, Long> selectBefore = counters(cluster, "Com_select");
-            Map<Integer, Long> updateBefore = counters(cluster, "Com_update");
-            Map<Integer, Long> connectBefore = counters(cluster, "Connections");
-            Map<Integer, UserStatistics> appBefore = new TreeMap<>();
-            for (EmbeddedServer s : cluster.servers()) {
-                appBefore.put(s.serverId(), s.userStatistics(cluster.appUser()));
-            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> pool.getHikariPoolMXBean().getTotalConnections() == threads);
+            Snapshot before = probe.snapshot(user);
 
             Map<Integer, AtomicInteger> readsByServer = new ConcurrentHashMap<>();
             AtomicInteger updates = new AtomicInteger();
@@ -191,6 +206,7 @@ class HikariFrontTest {
             } finally {
                 executor.shutdownNow();
             }
+            Deltas d = probe.since(before);
 
             assertThat(errors).as("errors during the run").isEmpty();
             int totalReads = threads * opsPerThread * 9 / 10;
@@ -208,31 +224,28 @@ class HikariFrontTest {
                         .isBetween(even * 0.9, even * 1.1);
             }
 
-            Map<Integer, Long> selectDelta = delta(counters(cluster, "Com_select"), selectBefore);
-            Map<Integer, Long> updateDelta = delta(counters(cluster, "Com_update"), updateBefore);
-            Map<Integer, Long> connectDelta = delta(counters(cluster, "Connections"), connectBefore);
-            // Each replica counted every read it answered, and nothing per statement beyond it: the only other
-            // SELECTs are the few a new physical connection runs once (Connector/J's session query, reading
-            // its read-only flag and isolation) and the counter helper's own connection.
-            for (int server : replicaIds) {
-                long extra = selectDelta.get(server) - reads.get(server);
-                assertThat(extra).as("Com_select delta of server_id %d minus the reads it answered (reads: %s, "
-                                + "Com_select deltas: %s, new connections: %s)", server, reads, selectDelta, connectDelta)
-                        .isBetween(0L, PER_CONNECTION_SELECTS * connectDelta.get(server) + 1);
-                assertThat((double) selectDelta.get(server)).as("Com_select deltas within 10%% of even: %s", selectDelta)
-                        .isBetween(even * 0.9, even * 1.1 + PER_CONNECTION_SELECTS * connectDelta.get(server));
-            }
-            assertThat(selectDelta.get(primaryId))
-                    .as("Com_select delta of the primary: no read may go there (deltas: %s, new connections: %s)",
-                            selectDelta, connectDelta)
-                    .isLessThanOrEqualTo(PER_CONNECTION_SELECTS * connectDelta.get(primaryId) + 1);
-            assertThat(updateDelta.get(primaryId)).as("Com_update delta of the primary").isEqualTo(totalUpdates);
-            // Replicas count replicated row events in Com_update too; the application user's own UPDATE_COMMANDS
-            // (USER_STATISTICS) tell where the application's updates ran.
+            // Each replica counted every read it answered, and no other SELECT of this class's user but the one
+            // each new physical connection runs while connecting (the driver's pools grow under 16 threads).
+            Map<Integer, Long> newConnections = new TreeMap<>();
+            Map<Integer, Long> otherSelects = new TreeMap<>();
             for (EmbeddedServer s : cluster.servers()) {
-                long appUpdates = s.userStatistics(cluster.appUser()).minus(appBefore.get(s.serverId())).updateCommands();
-                assertThat(appUpdates).as("UPDATE/INSERT statements of user %s on server_id %d", cluster.appUser(),
-                        s.serverId()).isEqualTo(s.serverId() == primaryId ? totalUpdates : 0);
+                String role = probe.role(s.serverId());
+                newConnections.put(s.serverId(), d.of(role, ServerProbe.CONNECTIONS));
+                otherSelects.put(s.serverId(), d.of(role, ServerProbe.SELECTS)
+                        - ServerProbe.SELECTS_PER_NEW_CONNECTION * d.of(role, ServerProbe.CONNECTIONS)
+                        - (s.serverId() == primaryId ? 0 : reads.get(s.serverId())));
+            }
+            Map<Integer, Long> expectedOther = new LinkedHashMap<>();
+            newConnections.keySet().forEach(id -> expectedOther.put(id, 0L));
+            assertThat(otherSelects).as("SELECTs of %s by server_id beyond the reads each answered and the SELECT of "
+                            + "each new connection (reads: %s, new connections: %s, %s); on the primary no read may run",
+                    user, reads, newConnections, d).isEqualTo(expectedOther);
+            // Replicas count replicated row events in Com_update, never in the user's UPDATE statements: those tell
+            // where the application's updates ran.
+            for (EmbeddedServer s : cluster.servers()) {
+                assertThat(d.of(probe.role(s.serverId()), ServerProbe.UPDATES))
+                        .as("UPDATE/INSERT statements of %s on server_id %d (%s)", user, s.serverId(), d)
+                        .isEqualTo(s.serverId() == primaryId ? totalUpdates : 0);
             }
             assertThat(primary.queryLong("SELECT COUNT(*) FROM app." + TABLE + " WHERE updated_by IS NOT NULL AND updated_by <> "
                     + primaryId)).as("rows updated by a server other than the primary").isZero();
@@ -247,9 +260,9 @@ class HikariFrontTest {
     void oneLongLivedPooledConnection_spreadsReadsOverBothReplicas(EmbeddedCluster cluster) throws Exception {
         HikariConfig config = new HikariConfig();
         config.setPoolName("it-hikari-single");
-        config.setJdbcUrl(cluster.foobarUrl());
-        config.setUsername(cluster.appUser());
-        config.setPassword(cluster.appPassword());
+        config.setJdbcUrl(probe.quietUrl());
+        config.setUsername(user.name());
+        config.setPassword(user.password());
         config.setMaximumPoolSize(1);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             Map<Integer, Integer> heldReads = new TreeMap<>();
@@ -287,9 +300,9 @@ class HikariFrontTest {
         EmbeddedServer primary = cluster.primary();
         HikariConfig config = new HikariConfig();
         config.setPoolName("it-hikari-reset");
-        config.setJdbcUrl(cluster.foobarUrl());
-        config.setUsername(cluster.appUser());
-        config.setPassword(cluster.appPassword());
+        config.setJdbcUrl(probe.quietUrl());
+        config.setUsername(user.name());
+        config.setPassword(user.password());
         config.setMaximumPoolSize(1);
         // HikariCP restores the catalog on return only when the pool has a configured catalog.
         config.setCatalog(cluster.database());
@@ -367,7 +380,7 @@ class HikariFrontTest {
                 assertClean(c, cluster, "after SET SESSION");
             }
             // Another logical connection on the same physical pools never sees that setting.
-            try (Connection other = DriverManager.getConnection(cluster.foobarUrl(), cluster.appUser(), cluster.appPassword())) {
+            try (Connection other = probe.connect(user)) {
                 Set<Integer> seen = new HashSet<>();
                 for (int i = 0; i < 4; i++) {
                     try (Statement st = other.createStatement();
@@ -395,9 +408,9 @@ class HikariFrontTest {
             throws Exception {
         HikariConfig config = new HikariConfig();
         config.setPoolName("it-hikari-uservar");
-        config.setJdbcUrl(cluster.foobarUrl());
-        config.setUsername(cluster.appUser());
-        config.setPassword(cluster.appPassword());
+        config.setJdbcUrl(probe.quietUrl());
+        config.setUsername(user.name());
+        config.setPassword(user.password());
         config.setMaximumPoolSize(1);
         config.setCatalog(cluster.database());
         try (HikariDataSource pool = new HikariDataSource(config)) {
@@ -466,20 +479,5 @@ class HikariFrontTest {
             ps.setString(2, note);
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
-    }
-
-    /** A global status counter of every server, by {@code server_id}. */
-    private static Map<Integer, Long> counters(EmbeddedCluster cluster, String name) {
-        Map<Integer, Long> values = new TreeMap<>();
-        for (EmbeddedServer s : cluster.servers()) {
-            values.put(s.serverId(), s.statusCounter(name));
-        }
-        return values;
-    }
-
-    private static Map<Integer, Long> delta(Map<Integer, Long> after, Map<Integer, Long> before) {
-        Map<Integer, Long> d = new TreeMap<>();
-        after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
-        return d;
     }
 }

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.foobar.jdbc.it.support.ServerProbe;
 import com.foobar.jdbc.it.support.ServerProbe.Deltas;
+import com.foobar.jdbc.it.support.ServerProbe.SqlAction;
+import com.foobar.jdbc.it.support.ServerProbe.TestUser;
 import com.foobar.jdbc.it.support.SharedCluster;
 import com.foobar.testcluster.EmbeddedCluster;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Session state: what is set through JDBC or in SQL follows the logical connection onto every physical
  * connection it uses (so reads still reach both replicas), never leaks to another logical connection, and
  * state that cannot be replayed pins the connection to the primary. Read from the servers: session
- * variables and {@code @@server_id} in results, status counters.
+ * variables and {@code @@server_id} in results, and the per-user counters ({@code USER_STATISTICS}) of this
+ * class's own user (see {@link ServerProbe}).
  */
 @ExtendWith(SharedCluster.class)
 class SessionStateTest {
@@ -37,13 +39,17 @@ class SessionStateTest {
     private static final String HINT = "/* foobar:primary */ ";
     private static final String SECOND_SCHEMA = "app2";
 
-    private static EmbeddedCluster cluster;
     private static ServerProbe probe;
+    /**
+     * This class's own user (rights on {@code app} and {@link #SECOND_SCHEMA}): the statements counted are its
+     * statements only (not other clusters' monitors).
+     */
+    private static TestUser user;
 
     @BeforeAll
     static void setUp(EmbeddedCluster sharedCluster) {
-        cluster = sharedCluster;
         probe = new ServerProbe(sharedCluster);
+        user = probe.createUser("it_session", "GRANT ALL ON " + SECOND_SCHEMA + ".* TO {user}");
     }
 
     @AfterAll
@@ -54,7 +60,24 @@ class SessionStateTest {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(cluster.foobarUrl(), cluster.appUser(), cluster.appPassword());
+        return probe.connect(user);
+    }
+
+    /** What this class's user did on each server while the action ran. */
+    private static Deltas measure(SqlAction action) throws Exception {
+        return probe.measure(user, action);
+    }
+
+    /**
+     * Asserts that the servers received nothing from this class's user but the statements in {@code sent}: at
+     * most a ping per server on top (5 bytes: HikariCP checks a physical connection idle for more than 500 ms
+     * before handing it out), less than any SHOW statement (which MariaDB does not count per user).
+     */
+    private static void assertOnlyTheseStatementsWereReceived(Deltas d, List<String> sent) {
+        long packets = ServerProbe.packetBytes(sent);
+        assertThat(d.total(ServerProbe.BYTES_RECEIVED) - packets)
+                .as("bytes received beyond the %d statements' %d bytes (%s)", sent.size(), packets, d)
+                .isBetween(0L, ServerProbe.PING_BYTES * probe.roles().size());
     }
 
     private static String queryString(Statement s, String sql) throws SQLException {
@@ -103,8 +126,7 @@ class SessionStateTest {
         String t = ServerProbe.uniqueName("app2_t");
         probe.executeOnPrimary("CREATE TABLE " + SECOND_SCHEMA + "." + t + " (id INT PRIMARY KEY, v VARCHAR(20))");
         probe.executeOnPrimary("INSERT INTO " + SECOND_SCHEMA + "." + t + " VALUES (1, 'in-app2')");
-        probe.executeOnPrimary("GRANT ALL ON " + SECOND_SCHEMA + ".* TO '" + cluster.appUser() + "'@'%'");
-        probe.awaitReplication();
+        probe.awaitReplication(); // this class's user has had ALL ON app2.* since it was made
 
         try (Connection c = connect(); Statement s = c.createStatement()) {
             c.setCatalog(SECOND_SCHEMA);
@@ -398,9 +420,9 @@ class SessionStateTest {
     @Test
     void hikariConnectionInitSqlDoesNotStopReadsFromReachingReplicas() throws Exception {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(cluster.foobarUrl());
-        config.setUsername(cluster.appUser());
-        config.setPassword(cluster.appPassword());
+        config.setJdbcUrl(probe.quietUrl());
+        config.setUsername(user.name());
+        config.setPassword(user.password());
         config.setConnectionInitSql("SET time_zone = '+02:00'");
         config.setMaximumPoolSize(2);
         config.setPoolName("it-app-pool");
@@ -436,16 +458,21 @@ class SessionStateTest {
             for (int i = 0; i < 6; i++) { // warm-up: both replicas get the state
                 assertThat(read(s, "", "@@session.time_zone").value()).isEqualTo("+03:00");
             }
-            Deltas d = probe.measure(() -> {
+            List<String> sent = new ArrayList<>();
+            Deltas d = measure(() -> {
                 for (int i = 0; i < 100; i++) {
                     Seen r = read(s, "", "@@session.time_zone");
+                    sent.add("SELECT @@session.time_zone, @@server_id");
                     assertThat(r.value()).isEqualTo("+03:00");
                 }
             });
-            assertThat(d.total("Com_set_option")).as("SET statements during 100 reads (%s)", d).isZero();
-            assertThat(d.total("Com_change_db")).as("USE statements during 100 reads (%s)", d).isZero();
-            assertThat(d.total("Questions")).as("statements for 100 reads (%s)", d).isEqualTo(100);
-            assertThat(d.onPrimary("Questions")).isZero();
+            // SET and USE (Com_set_option, Com_change_db) are among the user's OTHER statements
+            assertThat(d.total(ServerProbe.OTHERS)).as("SET, USE or other non-SELECT statements during 100 reads (%s)", d)
+                    .isZero();
+            assertThat(d.total(ServerProbe.STATEMENTS)).as("statements for 100 reads (%s)", d).isEqualTo(100);
+            assertThat(d.total(ServerProbe.SELECTS)).as("SELECTs for 100 reads (%s)", d).isEqualTo(100);
+            assertOnlyTheseStatementsWereReceived(d, sent);
+            assertThat(d.nothingReached(probe.primaryRole())).as("nothing reached the primary (%s)", d).isTrue();
         }
     }
 
@@ -460,15 +487,22 @@ class SessionStateTest {
                 read(s, "", "1");
                 s.executeUpdate("UPDATE " + t + " SET n = n + 1 WHERE id = 1");
             }
-            Deltas d = probe.measure(() -> {
+            List<String> sent = new ArrayList<>();
+            String update = "UPDATE " + t + " SET n = n + 1 WHERE id = 1";
+            Deltas d = measure(() -> {
                 for (int i = 0; i < 50; i++) {
                     read(s, "", "1");
-                    s.executeUpdate("UPDATE " + t + " SET n = n + 1 WHERE id = 1");
+                    sent.add("SELECT 1, @@server_id");
+                    s.executeUpdate(update);
+                    sent.add(update);
                 }
             });
-            assertThat(d.total("Com_set_option")).as("SET statements during 100 statements (%s)", d).isZero();
-            assertThat(d.total("Questions")).as("statements for 100 statements (%s)", d).isEqualTo(100);
-            assertThat(d.onPrimary("Com_update")).isEqualTo(50);
+            // SET statements (Com_set_option) are among the user's OTHER statements
+            assertThat(d.total(ServerProbe.OTHERS)).as("SET or other non-SELECT, non-UPDATE statements during 100 statements (%s)", d)
+                    .isZero();
+            assertThat(d.total(ServerProbe.STATEMENTS)).as("statements for 100 statements (%s)", d).isEqualTo(100);
+            assertOnlyTheseStatementsWereReceived(d, sent);
+            assertThat(d.onPrimary(ServerProbe.UPDATES)).as("UPDATEs on the primary (%s)", d).isEqualTo(50);
         }
     }
 }

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.foobar.jdbc.it.support.ServerProbe;
 import com.foobar.jdbc.it.support.ServerProbe.Deltas;
+import com.foobar.jdbc.it.support.ServerProbe.SqlAction;
 import com.foobar.jdbc.it.support.ServerProbe.TestUser;
 import com.foobar.jdbc.it.support.SharedCluster;
 import com.foobar.testcluster.EmbeddedCluster;
-import com.foobar.testcluster.EmbeddedServer;
-import com.foobar.testcluster.UserStatistics;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -30,19 +28,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Transactions: with autocommit off (or a transaction begun in SQL) every statement runs on one physical
  * connection, on the primary, or on one replica when the connection is read-only. Where statements ran is
- * read from the servers: {@code @@server_id}, {@code CONNECTION_ID()}, rows, status counters and
- * {@code USER_STATISTICS}.
+ * read from the servers: {@code @@server_id}, {@code CONNECTION_ID()}, rows, and the per-user counters
+ * ({@code USER_STATISTICS}) of this class's own user (see {@link ServerProbe}).
  */
 @ExtendWith(SharedCluster.class)
 class TransactionRoutingTest {
 
-    private static EmbeddedCluster cluster;
     private static ServerProbe probe;
+    /** This class's own user: the statements counted are its statements only (not other clusters' monitors). */
+    private static TestUser user;
 
     @BeforeAll
     static void setUp(EmbeddedCluster sharedCluster) {
-        cluster = sharedCluster;
         probe = new ServerProbe(sharedCluster);
+        user = probe.createUser("it_tx");
     }
 
     @AfterAll
@@ -53,7 +52,16 @@ class TransactionRoutingTest {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(cluster.foobarUrl(), cluster.appUser(), cluster.appPassword());
+        return probe.connect(user);
+    }
+
+    /** What this class's user did on each server while the action ran. */
+    private static Deltas measure(SqlAction action) throws Exception {
+        return probe.measure(user, action);
+    }
+
+    private static void assertNothingReachedThePrimary(Deltas d, String what) {
+        assertThat(d.nothingReached(probe.primaryRole())).as("%s: nothing reached the primary (%s)", what, d).isTrue();
     }
 
     private static long queryLong(Statement s, String sql) throws SQLException {
@@ -275,13 +283,13 @@ class TransactionRoutingTest {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             c.setReadOnly(true);
             Map<Long, Integer> counts = new LinkedHashMap<>();
-            Deltas d = probe.measure(() -> {
+            Deltas d = measure(() -> {
                 for (int i = 0; i < 20; i++) {
                     counts.merge(queryLong(s, "SELECT @@server_id"), 1, Integer::sum);
                 }
             });
             assertThat(counts.keySet()).as("servers: %s", counts).containsExactlyInAnyOrderElementsOf(probe.replicaIds());
-            assertThat(d.onPrimary("Questions")).as("primary statements (%s)", d).isZero();
+            assertNothingReachedThePrimary(d, "20 read-only autocommit reads");
         }
     }
 
@@ -291,7 +299,7 @@ class TransactionRoutingTest {
             c.setReadOnly(true);
             c.setAutoCommit(false);
             Map<Long, Integer> perServer = new LinkedHashMap<>();
-            Deltas d = probe.measure(() -> {
+            Deltas d = measure(() -> {
                 for (int tx = 0; tx < 20; tx++) {
                     Where first = where(s);
                     assertThat(first.serverId()).as("transaction %d", tx).isIn(probe.replicaIds());
@@ -304,7 +312,7 @@ class TransactionRoutingTest {
             });
             assertThat(perServer.keySet()).as("replicas used by 20 read-only transactions: %s", perServer)
                     .containsExactlyInAnyOrderElementsOf(probe.replicaIds());
-            assertThat(d.onPrimary("Questions")).as("primary statements (%s)", d).isZero();
+            assertNothingReachedThePrimary(d, "20 read-only transactions");
         }
     }
 
@@ -323,12 +331,14 @@ class TransactionRoutingTest {
                         "UPDATE " + t + " SET n = 5 WHERE id = 1",
                         "SELECT n FROM " + t + " WHERE id = 1 FOR UPDATE",
                         "SET @x = 1")) {
-                    Deltas d = probe.measure(() -> assertThatThrownBy(() -> s.execute(sql))
+                    Deltas d = measure(() -> assertThatThrownBy(() -> s.execute(sql))
                             .as("[%s] on a read-only connection, autocommit %s", sql, autoCommit)
                             .isInstanceOf(SQLException.class)
                             .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("25006")));
-                    assertThat(d.byServer("Questions").values()).as("[%s] was sent (%s)", sql, d).containsOnly(0L);
-                    assertThat(d.onPrimary("Com_insert")).isZero();
+                    for (String role : probe.roles()) {
+                        assertThat(d.nothingReached(role)).as("[%s] was sent to %s (%s)", sql, role, d).isTrue();
+                    }
+                    assertThat(d.onPrimary(ServerProbe.UPDATES)).isZero();
                 }
                 assertThatThrownBy(() -> c.prepareStatement("INSERT INTO " + t + " (v, n) VALUES (?, ?)").executeUpdate())
                         .isInstanceOf(SQLException.class)
@@ -367,52 +377,41 @@ class TransactionRoutingTest {
     }
 
     /**
-     * Counted from the primary's USER_STATISTICS of a user made for this test: neither the statements of
-     * read-only transactions nor their commits reach the primary.
+     * Counted from this class's user's USER_STATISTICS on each server: neither the statements of read-only
+     * transactions nor their commits reach the primary.
      */
     @Test
     void noStatementOfAReadOnlyTransactionReachesThePrimary() throws Exception {
-        TestUser user = probe.createUser();
         String t = table();
-        EmbeddedServer primary = cluster.primary();
-        try (Connection c = DriverManager.getConnection(cluster.foobarUrl(), user.name(), user.password());
-                Statement s = c.createStatement()) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
             // warm-up: discovery and the first physical connections
             assertThat(queryLong(s, "SELECT COUNT(*) FROM " + t)).isEqualTo(2);
             c.setReadOnly(true);
             assertThat(queryLong(s, "SELECT COUNT(*) FROM " + t)).isEqualTo(2);
 
-            UserStatistics primaryBefore = primary.userStatistics(user.name());
-            List<UserStatistics> replicasBefore = new ArrayList<>();
-            for (EmbeddedServer r : cluster.replicas()) {
-                replicasBefore.add(r.userStatistics(user.name()));
-            }
-
-            c.setAutoCommit(false);
-            for (int tx = 0; tx < 6; tx++) {
-                assertThat(queryLong(s, "SELECT COUNT(*) FROM " + t)).isEqualTo(2);
-                assertThat(queryLong(s, "SELECT n FROM " + t + " WHERE v = 'seed2'")).isEqualTo(2);
-                assertThat(queryLong(s, "SELECT @@server_id")).isIn(probe.replicaIds());
-                if (tx % 2 == 0) {
-                    c.commit();
-                } else {
-                    c.rollback();
+            Deltas d = measure(() -> {
+                c.setAutoCommit(false);
+                for (int tx = 0; tx < 6; tx++) {
+                    assertThat(queryLong(s, "SELECT COUNT(*) FROM " + t)).isEqualTo(2);
+                    assertThat(queryLong(s, "SELECT n FROM " + t + " WHERE v = 'seed2'")).isEqualTo(2);
+                    assertThat(queryLong(s, "SELECT @@server_id")).isIn(probe.replicaIds());
+                    if (tx % 2 == 0) {
+                        c.commit();
+                    } else {
+                        c.rollback();
+                    }
                 }
-            }
-            c.setAutoCommit(true);
-            for (int i = 0; i < 4; i++) {
-                assertThat(queryLong(s, "SELECT @@server_id")).isIn(probe.replicaIds());
-            }
+                c.setAutoCommit(true);
+                for (int i = 0; i < 4; i++) {
+                    assertThat(queryLong(s, "SELECT @@server_id")).isIn(probe.replicaIds());
+                }
+            });
 
-            UserStatistics primaryDelta = primary.userStatistics(user.name()).minus(primaryBefore);
-            assertThat(primaryDelta.totalCommands()).as("statements of %s on the primary: %s", user.name(), primaryDelta).isZero();
-            assertThat(primaryDelta.commitTransactions() + primaryDelta.rollbackTransactions())
-                    .as("transaction ends on the primary: %s", primaryDelta).isZero();
-            long onReplicas = 0;
-            for (int i = 0; i < cluster.replicas().size(); i++) {
-                onReplicas += cluster.replicas().get(i).userStatistics(user.name()).minus(replicasBefore.get(i)).selectCommands();
-            }
-            assertThat(onReplicas).as("SELECTs of %s on the replicas", user.name()).isGreaterThanOrEqualTo(6 * 3 + 4);
+            assertNothingReachedThePrimary(d, "read-only transactions of " + user);
+            assertThat(d.onPrimary(ServerProbe.COMMITS) + d.onPrimary(ServerProbe.ROLLBACKS))
+                    .as("transaction ends on the primary: %s", d).isZero();
+            assertThat(d.onReplicas(ServerProbe.SELECTS)).as("SELECTs of %s on the replicas: %s", user, d)
+                    .isGreaterThanOrEqualTo(6 * 3 + 4);
         }
     }
 

@@ -1,34 +1,67 @@
 package com.foobar.jdbc.it.support;
 
+import static org.awaitility.Awaitility.await;
+
 import com.foobar.testcluster.EmbeddedCluster;
 import com.foobar.testcluster.EmbeddedServer;
+import com.foobar.testcluster.UserStatistics;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Asks the servers themselves where statements ran: maps {@code @@server_id} to a role name, snapshots
- * global status counters of every server and gives deltas with the probe's own statements taken out,
- * and makes per-test users and tables.
+ * Asks the servers themselves where statements ran: maps {@code @@server_id} to a role name, counts the
+ * statements of one user on every server, and makes per-test users and tables.
  *
- * <p><b>Counting.</b> Each server is read over ONE long-lived connection of the fixture's superuser,
- * opened when the probe is made, with one {@code SHOW GLOBAL STATUS WHERE ...} per snapshot. That
- * statement is the probe's only footprint inside a measurement window (one {@code Questions} per
- * server per snapshot, no {@code Com_select}); the probe measures it at start-up
- * ({@link #overhead()}) and {@link #since(Snapshot)} subtracts it, so a delta is exactly what others
- * did on the server between the two snapshots. Other helpers of this class ({@link #rowCount},
- * {@link #createTable}, {@link #createUser}) and the fixture's own helpers ({@code queryLong},
- * {@code userStatistics}, ...) run statements too: keep them out of measurement windows.
+ * <p><b>Counting per user.</b> Every cluster the driver knows in the JVM (one per URL, user and settings)
+ * runs a health monitor that checks each host with real statements, every 500 ms by default, as the
+ * monitor user ({@code adminUser}, else the application user); clusters made by earlier test classes
+ * keep running until the JVM exits. Global status counters ({@code Questions}, {@code Com_select}, ...)
+ * see all of that, so a test that counts statements connects through the driver as a user of its own
+ * ({@link #createUser(String, String...)}), with {@link #QUIET_MONITOR} (its own cluster's monitor checks
+ * once an hour), and counts that user's statements only: {@code information_schema.USER_STATISTICS} on
+ * each server ({@link #snapshot(TestUser)}, {@link #since(Snapshot)}, {@link #measure(TestUser, SqlAction)}).
+ * Nobody else runs as that user, and the fixture's superuser that reads the statistics is another user,
+ * so a delta is exactly what the test's own connections did.
+ *
+ * <p>What the server counts for a user, and how it compares to the global counters:
+ * <ul>
+ *   <li>{@link #SELECTS}, {@link #UPDATES} (INSERT, UPDATE, DELETE, REPLACE, also DDL), {@link #OTHERS}
+ *       (SET, USE, BEGIN, COMMIT, DO, CALL, ...), and {@link #STATEMENTS}, their sum: {@code Questions}
+ *       less SHOW/DESCRIBE statements and statements the parser rejected, which MariaDB does not count
+ *       per user. {@code Com_set_option} and {@code Com_change_db} fall under {@link #OTHERS}. Unlike
+ *       {@code Com_insert}/{@code Com_update}, a replica does not count replicated row events here (the
+ *       replication applier is not the user).
+ *   <li>{@link #BYTES_RECEIVED}: every packet the server received from the user, of every kind (also SHOW
+ *       statements, statements with a syntax error, and pings). A query is one packet of
+ *       {@link #packetBytes(String)} bytes; a ping ({@code Connection.isValid}, which HikariCP runs before
+ *       handing out a connection idle for more than 500 ms, and every two minutes on idle ones) is 5 bytes.
+ *   <li>{@link #CONNECTIONS}: connections the user opened. Each new physical connection of the driver
+ *       (Connector/J with {@code useLocalSessionState=true}) runs {@link #SELECTS_PER_NEW_CONNECTION}
+ *       SELECT and one other statement while connecting: warm up before measuring, so that no physical
+ *       connection is opened inside a measured window, and assert that (or account for it).
+ * </ul>
+ * MariaDB adds a statement to its user's row at the end of the statement, just AFTER sending the result
+ * to the client: a snapshot therefore first waits until none of the user's connections is still in a
+ * command, then reads the row. The statistics are read as the superuser, which does not count for the
+ * test's user.
+ *
+ * <p>Other helpers of this class ({@link #rowCount}, {@link #createTable}, ...) run statements as the
+ * superuser over one long-lived connection per server, opened when the probe is made.
  *
  * <p>Not thread-safe: one probe per test class, used by the test thread. Close it in {@code @AfterAll}.
  */
@@ -37,26 +70,61 @@ public final class ServerProbe implements AutoCloseable {
     /**
      * URL properties for tests that count statements on the servers: the cluster's health monitor checks
      * each host once an hour instead of every 500 ms, so its own checks (which run as the same user) do not
-     * show in the counters. Discovery still probes every host once, before the test measures anything.
+     * show in the counters. Discovery still probes every host once, when the cluster's first connection is
+     * made, before the test measures anything.
      */
     public static final String QUIET_MONITOR = "healthCheckIntervalMs=3600000";
 
+    /** SELECT_COMMANDS of a user: SELECT statements (also EXPLAIN SELECT, SELECT ... INTO, locking reads). */
+    public static final String SELECTS = "SELECT_COMMANDS";
+    /** UPDATE_COMMANDS of a user: INSERT, UPDATE, DELETE, REPLACE, and DDL. */
+    public static final String UPDATES = "UPDATE_COMMANDS";
+    /** OTHER_COMMANDS of a user: SET, USE, BEGIN, COMMIT, ROLLBACK, DO, CALL, CHECKSUM TABLE, ... */
+    public static final String OTHERS = "OTHER_COMMANDS";
+    /** {@link #SELECTS} + {@link #UPDATES} + {@link #OTHERS}: the user's statements, SHOW and syntax errors left out. */
+    public static final String STATEMENTS = "STATEMENTS";
+    /** TOTAL_CONNECTIONS of a user: connections it opened. */
+    public static final String CONNECTIONS = "TOTAL_CONNECTIONS";
+    /** BYTES_RECEIVED from a user: every packet, of every kind. */
+    public static final String BYTES_RECEIVED = "BYTES_RECEIVED";
+    /** ROWS_SENT to a user. */
+    public static final String ROWS_SENT = "ROWS_SENT";
+    /** ROWS_INSERTED by a user's statements. */
+    public static final String ROWS_INSERTED = "ROWS_INSERTED";
+    /** ROWS_UPDATED by a user's statements. */
+    public static final String ROWS_UPDATED = "ROWS_UPDATED";
+    /** ROWS_DELETED by a user's statements. */
+    public static final String ROWS_DELETED = "ROWS_DELETED";
+    /** COMMIT_TRANSACTIONS of a user. */
+    public static final String COMMITS = "COMMIT_TRANSACTIONS";
+    /** ROLLBACK_TRANSACTIONS of a user. */
+    public static final String ROLLBACKS = "ROLLBACK_TRANSACTIONS";
 
     /** The counters every snapshot holds. */
-    public static final List<String> COUNTERS = List.of(
-            "Com_select", "Com_insert", "Com_update", "Com_delete", "Questions", "Com_set_option", "Com_change_db");
+    public static final List<String> COUNTERS = List.of(SELECTS, UPDATES, OTHERS, STATEMENTS, CONNECTIONS,
+            BYTES_RECEIVED, ROWS_SENT, ROWS_INSERTED, ROWS_UPDATED, ROWS_DELETED, COMMITS, ROLLBACKS);
+
+    /**
+     * SELECTs a new physical connection of the driver runs while connecting (Connector/J's query of the
+     * session variables; with {@code useLocalSessionState=true}, which the driver sets, nothing else).
+     */
+    public static final long SELECTS_PER_NEW_CONNECTION = 1;
+
+    /** Bytes of a ping (COM_PING): the 4-byte packet header and the command byte. */
+    public static final long PING_BYTES = 5;
 
     private static final AtomicInteger UNIQUE = new AtomicInteger();
     private static final Duration REPLICATION_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
 
     private final EmbeddedCluster cluster;
     private final Map<String, EmbeddedServer> serversByRole = new LinkedHashMap<>();
     private final Map<Long, String> rolesById = new LinkedHashMap<>();
     private final Map<String, Connection> admin = new LinkedHashMap<>();
-    private final Map<String, Map<String, Long>> overhead;
 
     /**
-     * Opens one superuser connection per server and measures the footprint of a snapshot.
+     * Opens one superuser connection per server (for {@link #queryString}, {@link #rowCount},
+     * {@link #executeOnPrimary}, {@link #createTable}).
      *
      * @param cluster the cluster (usually the shared one)
      */
@@ -72,25 +140,6 @@ public final class ServerProbe implements AutoCloseable {
             close();
             throw new IllegalStateException("cannot open the probe's superuser connections", e);
         }
-        overhead = calibrate();
-    }
-
-    /** Three snapshots in a row: the smallest step of each counter is the probe's own footprint. */
-    private Map<String, Map<String, Long>> calibrate() {
-        Snapshot a = snapshot();
-        Snapshot b = snapshot();
-        Snapshot c = snapshot();
-        Map<String, Map<String, Long>> result = new LinkedHashMap<>();
-        for (String role : serversByRole.keySet()) {
-            Map<String, Long> perCounter = new LinkedHashMap<>();
-            for (String counter : COUNTERS) {
-                long first = b.value(role, counter) - a.value(role, counter);
-                long second = c.value(role, counter) - b.value(role, counter);
-                perCounter.put(counter, Math.min(first, second));
-            }
-            result.put(role, Collections.unmodifiableMap(perCounter));
-        }
-        return Collections.unmodifiableMap(result);
     }
 
     /** @return the cluster probed */
@@ -136,71 +185,127 @@ public final class ServerProbe implements AutoCloseable {
         return cluster.primary().name();
     }
 
-    /** @return the per-server, per-counter footprint of one snapshot, as measured at start-up */
-    public Map<String, Map<String, Long>> overhead() {
-        return overhead;
-    }
-
     // ------------------------------------------------------------------------------------------------
-    // Counters
+    // Counting one user's statements
 
-    /** Reads {@link #COUNTERS} of every server: one {@code SHOW GLOBAL STATUS} per server. */
-    public Snapshot snapshot() {
-        StringBuilder in = new StringBuilder();
-        for (String counter : COUNTERS) {
-            in.append(in.length() == 0 ? "" : ", ").append('\'').append(counter).append('\'');
-        }
-        String sql = "SHOW GLOBAL STATUS WHERE Variable_name IN (" + in + ")";
-        Map<String, Map<String, Long>> values = new LinkedHashMap<>();
-        for (Map.Entry<String, Connection> e : admin.entrySet()) {
-            Map<String, Long> perCounter = new LinkedHashMap<>();
-            try (Statement s = e.getValue().createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                while (rs.next()) {
-                    perCounter.put(canonical(rs.getString(1)), Long.parseLong(rs.getString(2).trim()));
-                }
-            } catch (SQLException ex) {
-                throw new IllegalStateException("cannot read the status counters of " + e.getKey(), ex);
-            }
-            for (String counter : COUNTERS) {
-                if (!perCounter.containsKey(counter)) {
-                    throw new IllegalStateException(e.getKey() + " has no status counter " + counter);
-                }
-            }
-            values.put(e.getKey(), perCounter);
-        }
-        return new Snapshot(values);
+    /**
+     * The size of the packet that carries a query to the server (COM_QUERY): 4-byte header, command byte,
+     * the statement's text in UTF-8 (for statements under 16 MiB, i.e. one packet).
+     */
+    public static long packetBytes(String sql) {
+        return 5 + sql.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private static String canonical(String name) {
-        for (String counter : COUNTERS) {
-            if (counter.equalsIgnoreCase(name)) {
-                return counter;
-            }
+    /** {@link #packetBytes(String)} summed over statements. */
+    public static long packetBytes(List<String> statements) {
+        long sum = 0;
+        for (String sql : statements) {
+            sum += packetBytes(sql);
         }
-        return name;
+        return sum;
+    }
+
+    /** The cluster's URL with {@link #QUIET_MONITOR}: what tests that count statements connect to. */
+    public String quietUrl() {
+        return cluster.foobarUrl(QUIET_MONITOR);
+    }
+
+    /** A new logical connection through the driver as {@code user}, to {@link #quietUrl()}. */
+    public Connection connect(TestUser user) throws SQLException {
+        return DriverManager.getConnection(quietUrl(), user.name(), user.password());
     }
 
     /**
-     * Takes a snapshot now and returns what happened on each server since {@code before}, less the
-     * footprint of this one snapshot.
+     * Reads {@code user}'s USER_STATISTICS row on every server, over the probe's superuser connections (the
+     * same row {@link EmbeddedServer#userStatistics(String)} reads, without a new connection per server and
+     * snapshot), once every statement of the user there is complete (see {@link #awaitIdle}). Not counted
+     * for {@code user}.
      */
-    public Deltas since(Snapshot before) {
-        Snapshot after = snapshot();
-        Map<String, Map<String, Long>> diff = new LinkedHashMap<>();
+    public Snapshot snapshot(TestUser user) {
+        Map<String, UserStatistics> values = new LinkedHashMap<>();
         for (String role : serversByRole.keySet()) {
-            Map<String, Long> perCounter = new LinkedHashMap<>();
-            for (String counter : COUNTERS) {
-                perCounter.put(counter, after.value(role, counter) - before.value(role, counter)
-                        - overhead.get(role).get(counter));
-            }
-            diff.put(role, perCounter);
+            awaitIdle(role, user.name());
+            values.put(role, userStatistics(role, user.name()));
         }
-        return new Deltas(primaryRole(), replicaRoles(), diff);
+        return new Snapshot(user, values);
     }
 
-    /** Runs the action between two snapshots and returns the deltas. */
-    public Deltas measure(SqlAction action) throws Exception {
-        Snapshot before = snapshot();
+    /**
+     * Waits until no connection of {@code user} on the server of that role is running a command
+     * ({@code PROCESSLIST.COMMAND} is {@code Sleep} for all of them). MariaDB sends a statement's result to
+     * the client first and adds the statement to USER_STATISTICS right after, then marks the connection
+     * {@code Sleep} ({@code dispatch_command}: {@code end_statement()}, {@code update_all_stats()},
+     * {@code set_command(COM_SLEEP)}): a client that has its result may read the statistics a moment
+     * before its own statement is in them. Once the user's connections sleep, everything they did is counted.
+     */
+    private void awaitIdle(String role, String user) {
+        await().alias(role + ": every connection of " + user + " done with its command (PROCESSLIST)")
+                .pollInSameThread()
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1))
+                .atMost(IDLE_TIMEOUT)
+                .until(() -> busyConnections(role, user) == 0);
+    }
+
+    private long busyConnections(String role, String user) {
+        try (PreparedStatement ps = connection(role).prepareStatement(
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = ? AND COMMAND <> 'Sleep'")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(role + ": cannot read the PROCESSLIST of " + user, e);
+        }
+    }
+
+    private UserStatistics userStatistics(String role, String user) {
+        try (PreparedStatement ps = connection(role).prepareStatement(
+                "SELECT * FROM information_schema.USER_STATISTICS WHERE USER = ?")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new UserStatistics(user, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+                }
+                ResultSetMetaData md = rs.getMetaData();
+                Map<String, Number> row = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    if (rs.getObject(i) instanceof Number number) {
+                        row.put(md.getColumnLabel(i).toUpperCase(Locale.ROOT), number);
+                    }
+                }
+                return new UserStatistics(user, true, column(row, CONNECTIONS), column(row, SELECTS),
+                        column(row, UPDATES), column(row, OTHERS), column(row, "ROWS_READ"), column(row, ROWS_SENT),
+                        column(row, ROWS_INSERTED), column(row, ROWS_UPDATED), column(row, ROWS_DELETED),
+                        column(row, COMMITS), column(row, ROLLBACKS), column(row, "ACCESS_DENIED"), row);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(role + ": cannot read USER_STATISTICS of " + user, e);
+        }
+    }
+
+    private static long column(Map<String, Number> row, String name) {
+        Number n = row.get(name);
+        if (n == null) {
+            throw new IllegalStateException("USER_STATISTICS has no column " + name + ": " + row.keySet());
+        }
+        return n.longValue();
+    }
+
+    /** Takes a snapshot of the same user now and returns what that user did on each server since {@code before}. */
+    public Deltas since(Snapshot before) {
+        Snapshot after = snapshot(before.user());
+        Map<String, UserStatistics> diff = new LinkedHashMap<>();
+        for (String role : serversByRole.keySet()) {
+            diff.put(role, after.statistics(role).minus(before.statistics(role)));
+        }
+        return new Deltas(before.user(), primaryRole(), replicaRoles(), diff);
+    }
+
+    /** Runs the action between two snapshots of {@code user}'s statistics and returns the deltas. */
+    public Deltas measure(TestUser user, SqlAction action) throws Exception {
+        Snapshot before = snapshot(user);
         action.run();
         return since(before);
     }
@@ -212,36 +317,74 @@ public final class ServerProbe implements AutoCloseable {
         void run() throws Exception;
     }
 
-    /** The values of {@link #COUNTERS} on every server at one moment. */
-    public static final class Snapshot {
-        private final Map<String, Map<String, Long>> values;
+    /** One counter of a USER_STATISTICS row (or delta) by its name in {@link #COUNTERS}. */
+    static long counter(UserStatistics s, String counter) {
+        return switch (counter) {
+            case SELECTS -> s.selectCommands();
+            case UPDATES -> s.updateCommands();
+            case OTHERS -> s.otherCommands();
+            case STATEMENTS -> s.totalCommands();
+            case CONNECTIONS -> s.totalConnections();
+            case ROWS_SENT -> s.rowsSent();
+            case ROWS_INSERTED -> s.rowsInserted();
+            case ROWS_UPDATED -> s.rowsUpdated();
+            case ROWS_DELETED -> s.rowsDeleted();
+            case COMMITS -> s.commitTransactions();
+            case ROLLBACKS -> s.rollbackTransactions();
+            default -> {
+                Number n = s.columns().get(counter);
+                if (n == null && s.present()) {
+                    throw new IllegalArgumentException("USER_STATISTICS has no column " + counter + ": " + s.columns().keySet());
+                }
+                yield n == null ? 0 : n.longValue();
+            }
+        };
+    }
 
-        Snapshot(Map<String, Map<String, Long>> values) {
+    /** One user's USER_STATISTICS on every server at one moment. */
+    public static final class Snapshot {
+        private final TestUser user;
+        private final Map<String, UserStatistics> values;
+
+        Snapshot(TestUser user, Map<String, UserStatistics> values) {
+            this.user = user;
             this.values = values;
+        }
+
+        /** @return the user counted */
+        public TestUser user() {
+            return user;
+        }
+
+        /** @return the user's row on the server of that role */
+        public UserStatistics statistics(String role) {
+            UserStatistics s = values.get(role);
+            if (s == null) {
+                throw new IllegalArgumentException("no server " + role);
+            }
+            return s;
         }
 
         /** @return the counter's value on the server of that role */
         public long value(String role, String counter) {
-            Map<String, Long> perCounter = values.get(role);
-            if (perCounter == null || !perCounter.containsKey(counter)) {
-                throw new IllegalArgumentException("no " + counter + " for " + role);
-            }
-            return perCounter.get(counter);
+            return counter(statistics(role), counter);
         }
 
         @Override
         public String toString() {
-            return values.toString();
+            return user.name() + values;
         }
     }
 
-    /** Per-server counter changes with the probe's own footprint taken out. */
+    /** What one user did on each server between two snapshots. */
     public static final class Deltas {
+        private final TestUser user;
         private final String primaryRole;
         private final List<String> replicaRoles;
-        private final Map<String, Map<String, Long>> values;
+        private final Map<String, UserStatistics> values;
 
-        Deltas(String primaryRole, List<String> replicaRoles, Map<String, Map<String, Long>> values) {
+        Deltas(TestUser user, String primaryRole, List<String> replicaRoles, Map<String, UserStatistics> values) {
+            this.user = user;
             this.primaryRole = primaryRole;
             this.replicaRoles = replicaRoles;
             this.values = values;
@@ -249,7 +392,11 @@ public final class ServerProbe implements AutoCloseable {
 
         /** @return the change of the counter on the server of that role */
         public long of(String role, String counter) {
-            return values.get(role).get(counter);
+            UserStatistics s = values.get(role);
+            if (s == null) {
+                throw new IllegalArgumentException("no server " + role);
+            }
+            return counter(s, counter);
         }
 
         /** @return the change of the counter on the primary */
@@ -284,9 +431,34 @@ public final class ServerProbe implements AutoCloseable {
             return result;
         }
 
+        /**
+         * @return whether the user sent nothing at all to the server of that role: no statement, no packet
+         *     of any kind ({@link #BYTES_RECEIVED} 0, so also no SHOW, no statement with a syntax error, no
+         *     ping) and no new connection
+         */
+        public boolean nothingReached(String role) {
+            return of(role, STATEMENTS) == 0 && of(role, BYTES_RECEIVED) == 0 && of(role, CONNECTIONS) == 0;
+        }
+
         @Override
         public String toString() {
-            return values.toString();
+            StringBuilder sb = new StringBuilder("user ").append(user.name()).append(":");
+            for (Map.Entry<String, UserStatistics> e : values.entrySet()) {
+                UserStatistics d = e.getValue();
+                sb.append(' ').append(e.getKey()).append("{select=").append(d.selectCommands())
+                        .append(", update=").append(d.updateCommands())
+                        .append(", other=").append(d.otherCommands())
+                        .append(", connections=").append(d.totalConnections())
+                        .append(", bytesReceived=").append(counter(d, BYTES_RECEIVED))
+                        .append(", rowsSent=").append(d.rowsSent())
+                        .append(", rowsInserted=").append(d.rowsInserted())
+                        .append(", rowsUpdated=").append(d.rowsUpdated())
+                        .append(", rowsDeleted=").append(d.rowsDeleted())
+                        .append(", commits=").append(d.commitTransactions())
+                        .append(", rollbacks=").append(d.rollbackTransactions())
+                        .append('}');
+            }
+            return sb.toString();
         }
     }
 
@@ -334,8 +506,12 @@ public final class ServerProbe implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------
     // Users, tables, replication
 
-    /** A user made for one test. */
+    /** A user made for one test class or test (see {@link ServerProbe} on counting per user). */
     public record TestUser(String name, String password) {
+        @Override
+        public String toString() {
+            return name; // never the password
+        }
     }
 
     /** @return {@code prefix + "_" + n}, unique in this JVM */
@@ -348,9 +524,22 @@ public final class ServerProbe implements AutoCloseable {
      * the replicas have it).
      */
     public TestUser createUser() {
-        String name = uniqueName("probe_u");
+        return createUser("probe_u");
+    }
+
+    /**
+     * Creates a fresh user named {@code prefix_<n>} with {@code GRANT ALL ON <database>.*} and the given
+     * further grants ({@code {user}} stands for the account, e.g. {@code "GRANT ALL ON app2.* TO {user}"}),
+     * through the fixture, which waits until the replicas have it. No other privilege: in particular none
+     * on the driver's meta schema, so the driver's monitor, running as this user, writes no heartbeat.
+     */
+    public TestUser createUser(String prefix, String... extraGrants) {
+        String name = uniqueName(prefix);
         String password = "pw-" + name;
-        cluster.createUser(name, password, "GRANT ALL ON `" + cluster.database() + "`.* TO {user}");
+        List<String> grants = new ArrayList<>();
+        grants.add("GRANT ALL ON `" + cluster.database() + "`.* TO {user}");
+        grants.addAll(List.of(extraGrants));
+        cluster.createUser(name, password, grants.toArray(String[]::new));
         return new TestUser(name, password);
     }
 
