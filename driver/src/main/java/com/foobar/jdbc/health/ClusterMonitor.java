@@ -84,6 +84,8 @@ public final class ClusterMonitor implements AutoCloseable {
     private volatile long primaryNowMicros;
     private volatile long primaryNowAtNanos;
     private volatile boolean closed;
+    /** Whether the last snapshot had no eligible replica. */
+    private final AtomicBoolean noEligibleReplica = new AtomicBoolean();
 
     /**
      * @param config    the cluster's settings
@@ -346,6 +348,11 @@ public final class ClusterMonitor implements AutoCloseable {
         }
         transition = why == null ? tracker.good() : tracker.bad(why, immediate);
         Topology snapshot = publish();
+        boolean none = snapshot.replicas().isEmpty();
+        if (noEligibleReplica.compareAndSet(!none, none) && none) {
+            sink.event(new ClusterEvent(ClusterEvent.Type.NO_ELIGIBLE_REPLICA, name, snapshot.primary(),
+                    snapshot.describeReplicas(), snapshot));
+        }
         if (transition == HostTracker.Transition.NONE) {
             return;
         }

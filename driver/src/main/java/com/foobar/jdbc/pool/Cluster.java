@@ -301,7 +301,6 @@ public final class Cluster implements AutoCloseable, ClusterMonitor.Sink, HostSt
         if (warnedNoReplica.compareAndSet(false, true)) {
             log.warn("[{}] no replica is eligible: reads go to the primary {} (readFallback=primary). Replicas: {}",
                     name, t.primary(), t.describeReplicas());
-            event(new ClusterEvent(ClusterEvent.Type.NO_ELIGIBLE_REPLICA, name, t.primary(), t.describeReplicas(), t));
         }
         return borrowPrimary();
     }
