@@ -140,7 +140,7 @@ public final class ClusterMonitor implements AutoCloseable {
         }
         long interval = config.healthCheckIntervalMs();
         for (HostSpec h : config.hosts()) {
-            executor.scheduleWithFixedDelay(() -> check(h), interval, interval, TimeUnit.MILLISECONDS);
+            executor.scheduleAtFixedRate(() -> check(h), interval, interval, TimeUnit.MILLISECONDS);
         }
         log.info("[{}] monitor started: every {} ms, timeout {} ms, failureThreshold {}, recoveryThreshold {}, "
                         + "maxReplicationLagMs {}", name, config.healthCheckIntervalMs(), config.healthCheckTimeoutMs(),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.foobar.jdbc.FoobarDataSource;
+import com.foobar.jdbc.it.support.ServerProbe;
 import com.foobar.jdbc.it.support.SharedCluster;
 import com.foobar.testcluster.EmbeddedCluster;
 import com.foobar.testcluster.EmbeddedServer;
@@ -259,9 +260,13 @@ class DataSourceTest {
     // ------------------------------------------------------------------------------------------------
     // Helpers
 
+    /**
+     * A data source whose cluster's health monitor is quiet: these tests count the connections each server
+     * receives, and a monitor check that times out on a loaded machine reconnects.
+     */
     private static FoobarDataSource dataSource(EmbeddedCluster cluster, String user, String password) {
         FoobarDataSource ds = new FoobarDataSource();
-        ds.setUrl(cluster.foobarUrl());
+        ds.setUrl(cluster.foobarUrl(ServerProbe.QUIET_MONITOR));
         ds.setUser(user);
         ds.setPassword(password);
         return ds;
