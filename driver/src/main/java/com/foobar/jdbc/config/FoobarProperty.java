@@ -69,7 +69,7 @@ public enum FoobarProperty {
             "Weights for loadBalance=weighted, as host:port=weight,...; hosts not named weigh 1."),
 
     /** What happens when the primary fails. */
-    FAILOVER("failover", FailoverMode.PROMOTE.propertyValue(), Kind.enumerated(FailoverMode.values()),
+    FAILOVER("failover", FailoverMode.NONE.propertyValue(), Kind.enumerated(FailoverMode.values()),
             "When the primary fails: promote (the driver promotes the most up-to-date replica), follow (an external tool promotes; the driver adopts the new primary) or none (writes fail until the primary returns)."),
 
     /** How long a statement waits for a new primary. */

@@ -192,6 +192,9 @@ public final class ClusterMonitor implements AutoCloseable {
             } catch (SQLException e) {
                 closeConnection(host);
                 status = HostStatus.unreachable(host, HostProbe.describe(e));
+                if (host.equals(primary)) {
+                    primaryNowMicros = 0;
+                }
             }
             if (status.reachable()) {
                 lastGoodNanos.put(host, started);

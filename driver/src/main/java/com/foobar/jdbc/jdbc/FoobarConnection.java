@@ -139,6 +139,11 @@ public final class FoobarConnection implements Connection, MetaDataAccess {
             l.markSingleRead();
             return l;
         }
+        if (primaryLease != null && !primaryLease.inUse() && primaryLease.physical().isClosed()) {
+            Lease dead = primaryLease;
+            primaryLease = null;
+            dead.close();
+        }
         if (primaryLease == null) {
             Lease l = cluster.borrowPrimary();
             syncOrClose(l, true);

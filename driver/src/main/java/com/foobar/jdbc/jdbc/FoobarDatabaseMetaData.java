@@ -126,7 +126,16 @@ public final class FoobarDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public String getDatabaseProductName() throws SQLException {
-        return access.withMetaData(DatabaseMetaData::getDatabaseProductName);
+        return access.withMetaData(md -> isMariaDb(md) ? "MariaDB" : md.getDatabaseProductName());
+    }
+
+    /**
+     * Connector/J reports a MariaDB server as "MySQL"; frameworks that pick their SQL dialect from the
+     * product name (Hibernate 6 and 7) then write MySQL-only SQL. The server's own version says MariaDB.
+     */
+    private static boolean isMariaDb(DatabaseMetaData md) throws SQLException {
+        String version = md.getDatabaseProductVersion();
+        return version != null && version.toLowerCase(java.util.Locale.ROOT).contains("mariadb");
     }
 
     @Override
@@ -191,8 +200,26 @@ public final class FoobarDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public String getSQLKeywords() throws SQLException {
-        return access.withMetaData(DatabaseMetaData::getSQLKeywords);
+        return access.withMetaData(md -> isMariaDb(md) ? MARIADB_KEYWORDS : md.getSQLKeywords());
     }
+
+    /**
+     * MariaDB's reserved words that are not SQL:2003 keywords (MariaDB Knowledge Base, "Reserved Words").
+     * Connector/J reads them from {@code INFORMATION_SCHEMA.KEYWORDS.RESERVED}, a MySQL 8 column MariaDB
+     * lacks, so its {@code getSQLKeywords()} fails there (and Hibernate then boots without JDBC metadata).
+     */
+    static final String MARIADB_KEYWORDS = "ACCESSIBLE,ANALYZE,ASENSITIVE,AUTO_INCREMENT,BIGINT,BINARY,BLOB,CHANGE,"
+            + "DATABASE,DATABASES,DAY_HOUR,DAY_MICROSECOND,DAY_MINUTE,DAY_SECOND,DELAYED,DELETE_DOMAIN_ID,DISTINCTROW,"
+            + "DIV,DO_DOMAIN_IDS,DUAL,ELSEIF,ENCLOSED,ESCAPED,EXPLAIN,FLOAT4,FLOAT8,FORCE,FULLTEXT,GENERAL,HIGH_PRIORITY,"
+            + "HOUR_MICROSECOND,HOUR_MINUTE,HOUR_SECOND,IGNORE,IGNORE_DOMAIN_IDS,IGNORE_SERVER_IDS,INDEX,INFILE,INT1,INT2,"
+            + "INT3,INT4,INT8,ITERATE,KEYS,KILL,LEAVE,LIMIT,LINEAR,LINES,LOAD,LOCK,LONG,LONGBLOB,LONGTEXT,LOOP,"
+            + "LOW_PRIORITY,MASTER_HEARTBEAT_PERIOD,MASTER_SSL_VERIFY_SERVER_CERT,MAXVALUE,MEDIUMBLOB,MEDIUMINT,MEDIUMTEXT,"
+            + "MIDDLEINT,MINUTE_MICROSECOND,MINUTE_SECOND,MOD,MODIFIES,NO_WRITE_TO_BINLOG,OFFSET,OPTIMIZE,OPTIONALLY,"
+            + "OUTFILE,PAGE_CHECKSUM,PARSE_VCOL_EXPR,POSITION,PURGE,READS,READ_WRITE,REGEXP,RENAME,REPEAT,REPLACE,REQUIRE,"
+            + "RESIGNAL,RESTRICT,RETURNING,RLIKE,ROWNUM,SCHEMAS,SECOND_MICROSECOND,SEPARATOR,SHOW,SIGNAL,SLOW,SPATIAL,"
+            + "SQL_BIG_RESULT,SQL_CALC_FOUND_ROWS,SQL_SMALL_RESULT,SQLEXCEPTION,SSL,STARTING,STATS_AUTO_RECALC,"
+            + "STATS_PERSISTENT,STATS_SAMPLE_PAGES,STRAIGHT_JOIN,TERMINATED,TINYBLOB,TINYINT,TINYTEXT,UNDO,UNLOCK,UNSIGNED,"
+            + "USAGE,USE,UTC_DATE,UTC_TIME,UTC_TIMESTAMP,VARBINARY,VARCHARACTER,WHILE,XOR,YEAR_MONTH,ZEROFILL";
 
     @Override
     public String getNumericFunctions() throws SQLException {

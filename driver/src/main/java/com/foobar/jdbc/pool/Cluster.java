@@ -183,15 +183,31 @@ public final class Cluster implements AutoCloseable, ClusterMonitor.Sink, HostSt
     }
 
     /**
+     * Borrows a connection to the primary. The wait is cut into slices of {@code connectTimeoutMs}: between
+     * them the primary gets an immediate health check, and once the monitor finds it down the wait turns into
+     * waiting for a failover ({@link #awaitPrimary}) instead of for a dead host.
+     *
      * @return a connection to the primary
      * @throws SQLException (08001) if none can be had within {@code connectionAcquireTimeoutMs}
      */
     public Lease borrowPrimary() throws SQLException {
-        Topology t = topology.get();
-        if (t.primaryDown()) {
-            t = awaitPrimary(t.primary(), System.nanoTime());
+        long deadline = System.nanoTime() + config.connectionAcquireTimeoutMs() * 1_000_000L;
+        while (true) {
+            Topology t = topology.get();
+            if (t.primaryDown()) {
+                t = awaitPrimary(t.primary(), System.nanoTime());
+            }
+            long remainingMs = (deadline - System.nanoTime()) / 1_000_000L;
+            try {
+                return pool(t.primary()).borrow(Math.min(Math.max(remainingMs, 0), config.connectTimeoutMs()),
+                        "connectionAcquireTimeoutMs");
+            } catch (SQLTransientConnectionException e) {
+                if (remainingMs <= config.connectTimeoutMs()) {
+                    throw e;
+                }
+                reportFailure(t.primary());
+            }
         }
-        return pool(t.primary()).borrow(config.connectionAcquireTimeoutMs(), "connectionAcquireTimeoutMs");
     }
 
     /**

@@ -176,6 +176,17 @@ public sealed interface Dialect permits MariaDbDialect, MySqlDialect {
         return v == null || v.isEmpty() ? null : v;
     }
 
+    /**
+     * @param value a replica status thread column: {@code Yes}, {@code No}, {@code Connecting}, {@code Preparing}
+     * @return true for Yes, false for No (or absent), {@code null} while it connects
+     */
+    static Boolean thread(String value) {
+        if (value == null || value.isEmpty() || "No".equalsIgnoreCase(value)) {
+            return false;
+        }
+        return "Yes".equalsIgnoreCase(value) ? Boolean.TRUE : null;
+    }
+
     /** @return the first non-empty of two error columns, or {@code null} */
     static String error(Map<String, String> row, String io, String sql) {
         String a = value(row, io);

@@ -32,7 +32,7 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public ReplicationStatus parseReplicaStatus(Map<String, String> row) {
         return new ReplicationStatus(true, true,
-                "Yes".equalsIgnoreCase(row.get("Slave_IO_Running")),
+                Dialect.thread(row.get("Slave_IO_Running")),
                 "Yes".equalsIgnoreCase(row.get("Slave_SQL_Running")),
                 Dialect.number(row, "Master_Server_Id"),
                 Dialect.number(row, "Seconds_Behind_Master"),

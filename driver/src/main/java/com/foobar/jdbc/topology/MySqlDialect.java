@@ -33,7 +33,7 @@ public final class MySqlDialect implements Dialect {
     @Override
     public ReplicationStatus parseReplicaStatus(Map<String, String> row) {
         return new ReplicationStatus(true, true,
-                "Yes".equalsIgnoreCase(row.get("Replica_IO_Running")),
+                Dialect.thread(row.get("Replica_IO_Running")),
                 "Yes".equalsIgnoreCase(row.get("Replica_SQL_Running")),
                 Dialect.number(row, "Source_Server_Id"),
                 Dialect.number(row, "Seconds_Behind_Source"),

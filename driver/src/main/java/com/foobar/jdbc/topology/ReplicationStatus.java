@@ -13,7 +13,8 @@ package com.foobar.jdbc.topology;
  * @param detailed       whether the replica status row was readable
  * @param configured     whether the host has a replication source configured (with {@code detailed});
  *                       otherwise whether replication threads run
- * @param ioRunning      whether the receiving (I/O) thread runs, or {@code null} if unknown
+ * @param ioRunning      whether the receiving (I/O) thread runs ({@code Yes}), is stopped ({@code No}), or
+ *                       {@code null} when it is reconnecting or unknown
  * @param sqlRunning     whether the applying (SQL) thread runs, or {@code null} if unknown
  * @param sourceServerId the {@code server_id} of the source it replicates from, or {@code null}
  * @param secondsBehind  the server's own lag estimate in seconds, or {@code null}
@@ -25,14 +26,14 @@ public record ReplicationStatus(boolean detailed, boolean configured, Boolean io
     /** A host that replicates from nobody, as seen with full privileges. */
     public static final ReplicationStatus NONE = new ReplicationStatus(true, false, false, false, null, null, null);
 
-    /** @return whether the host is known to be replicating right now (both threads run, no error) */
+    /**
+     * @return whether the host replicates: a source is configured and neither thread is stopped. A receiving
+     *         thread that is reconnecting (its source is down) still counts: the replica serves what it has,
+     *         and its lag bounds how stale that is. An error stops its thread, so a stale error text with both
+     *         threads running does not count.
+     */
     public boolean running() {
-        if (!configured) {
-            return false;
-        }
-        boolean io = ioRunning == null || ioRunning;
-        boolean sql = sqlRunning == null || sqlRunning;
-        return io && sql && lastError == null;
+        return configured && !Boolean.FALSE.equals(ioRunning) && !Boolean.FALSE.equals(sqlRunning);
     }
 
     /** @return a short description for logs and error messages */
@@ -44,8 +45,10 @@ public record ReplicationStatus(boolean detailed, boolean configured, Boolean io
             return "replicating (source not visible to this user)";
         }
         StringBuilder sb = new StringBuilder("replicating from server_id ").append(sourceServerId);
-        if (!Boolean.TRUE.equals(ioRunning)) {
+        if (Boolean.FALSE.equals(ioRunning)) {
             sb.append(", I/O thread stopped");
+        } else if (ioRunning == null) {
+            sb.append(", I/O thread reconnecting");
         }
         if (!Boolean.TRUE.equals(sqlRunning)) {
             sb.append(", SQL thread stopped");

@@ -96,10 +96,23 @@ class TopologyResolverTest {
 
     @Test
     void replicaWithErrorLeftOut() throws Exception {
-        HostStatus broken = replica(H2, 2, new ReplicationStatus(true, true, true, true, PRIMARY_ID, 0L,
+        // An SQL-thread error stops the SQL thread: the replica is out.
+        HostStatus broken = replica(H2, 2, new ReplicationStatus(true, true, true, false, PRIMARY_ID, null,
                 "Error 'Duplicate entry' on query"));
         Topology t = TopologyResolver.resolve(CLUSTER, List.of(primary(H1, PRIMARY_ID), broken, replica(H3, 3)));
         assertThat(t.replicas()).containsExactly(H3);
+    }
+
+    @Test
+    void staleErrorWithBothThreadsRunningOrReconnectingIsKept() throws Exception {
+        // The I/O thread reconnecting to a primary that restarted (Slave_IO_Running: Connecting) keeps its last
+        // error text; the replica still serves what it has, its lag bounds the staleness.
+        HostStatus reconnecting = replica(H2, 2, new ReplicationStatus(true, true, null, true, PRIMARY_ID, null,
+                "error reconnecting to master"));
+        HostStatus stale = replica(H3, 3, new ReplicationStatus(true, true, true, true, PRIMARY_ID, 0L,
+                "error reconnecting to master"));
+        Topology t = TopologyResolver.resolve(CLUSTER, List.of(primary(H1, PRIMARY_ID), reconnecting, stale));
+        assertThat(t.replicas()).containsExactly(H2, H3);
     }
 
     @Test

@@ -108,6 +108,20 @@ class JdbcBehaviourTest {
     // ------------------------------------------------------------------------------------------------
     // Wrappers
 
+    /**
+     * Connector/J calls a MariaDB server "MySQL" and its getSQLKeywords() fails there (it reads a MySQL 8
+     * column); the driver reports the real product and MariaDB's keywords, so Hibernate can pick its dialect.
+     */
+    @Test
+    void metaDataReportsMariaDbAndItsKeywords() throws Exception {
+        try (Connection c = connect()) {
+            DatabaseMetaData md = c.getMetaData();
+            assertThat(md.getDatabaseProductName()).isEqualTo("MariaDB");
+            assertThat(md.getDatabaseProductVersion()).contains("MariaDB");
+            assertThat(md.getSQLKeywords()).contains("AUTO_INCREMENT").contains("STRAIGHT_JOIN");
+        }
+    }
+
     @Test
     void unwrapAndIsWrapperFor() throws Exception {
         try (Connection c = connect()) {
