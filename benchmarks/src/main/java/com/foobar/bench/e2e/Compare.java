@@ -212,11 +212,6 @@ public final class Compare {
             return Slice.failed(describe(e));
         }
     }
-            return Slice.failed(e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + (root != e ? " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")" : ""));
-        }
-    }
-
     /** The slices of one case under one workload, added up. */
     private static final class Accumulator {
         private final Workload workload;
