@@ -161,9 +161,11 @@ class LagExclusionTest {
             Cluster c = clusterOf(ds);
             awaitHealthy(c);
             try (Writer writer = new Writer(ds, TABLE, 50); Connection conn = ds.getConnection()) {
-                // replica2 applies every event 3 s after the primary wrote it; both threads keep running
-                r2.execute("STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=3; START SLAVE");
+                // replica2 applies every event 3 s after the primary wrote it; both threads keep running. The
+                // clock starts before the restart of replication: a check that falls between STOP and START sees the
+                // threads stopped, excludes the replica at once, and only the reason changes to the lag afterwards.
                 long delayedAt = System.nanoTime();
+                r2.execute("STOP SLAVE; CHANGE MASTER TO MASTER_DELAY=3; START SLAVE");
                 await("replica2 excluded for lag: " + events).atMost(Duration.ofSeconds(10)).pollInterval(ms(10))
                         .until(() -> {
                             String why = c.topology().excluded().get(host(r2));
