@@ -449,8 +449,31 @@ public final class EmbeddedServer {
         if (!Janitor.signal(pid, "STOP")) {
             throw new EmbeddedClusterException(this + ": kill -STOP " + pid + " failed");
         }
+        awaitStopped(pid);
         suspended = true;
         log.info("Suspended {} (SIGSTOP, pid {})", this, pid);
+    }
+
+    /**
+     * Signals are delivered asynchronously: waits (polling /proc, at most 5 s) until every thread of the
+     * process is stopped, so the caller's next step really meets a frozen server.
+     */
+    private void awaitStopped(long pid) {
+        java.nio.file.Path stat = java.nio.file.Path.of("/proc", Long.toString(pid), "stat");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                String text = java.nio.file.Files.readString(stat);
+                char state = text.charAt(text.lastIndexOf(')') + 2);
+                if (state == 'T' || state == 't') {
+                    return;
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+        }
+        throw new EmbeddedClusterException(this + ": pid " + pid + " did not stop within 5 s of SIGSTOP");
     }
 
     /** Resumes a server frozen by {@link #sigstop()} with {@code kill -CONT pid}. */
