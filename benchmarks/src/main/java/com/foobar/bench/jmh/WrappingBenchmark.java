@@ -46,6 +46,13 @@ public class WrappingBenchmark {
     @Param({"connectorj", "foobar"})
     public String driver;
 
+    /**
+     * Extra Connector/J properties for both drivers ({@code none}: none), e.g.
+     * {@code -p cjExtra=cachePrepStmts=true} to see what Connector/J's statement cache changes.
+     */
+    @Param({"none"})
+    public String cjExtra;
+
     private EmbeddedCluster cluster;
     private FoobarDataSource foobar;
     private Connection connection;
@@ -61,16 +68,17 @@ public class WrappingBenchmark {
         primary.execute("SET STATEMENT max_recursive_iterations = 100000 FOR INSERT INTO app.bench (id, v, pad) WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1"
                 + " FROM s WHERE n < " + ROWS + ") SELECT n, n, RPAD(CONCAT('row-', n), 60, '.') FROM s");
         cluster.awaitReplicationCaughtUp(Duration.ofSeconds(60));
+        String cjProps = CJ_PROPS + (cjExtra.equals("none") ? "" : "&" + cjExtra);
         if (driver.equals("connectorj")) {
             Properties props = new Properties();
             props.setProperty("user", cluster.appUser());
             props.setProperty("password", cluster.appPassword());
             connection = new com.mysql.cj.jdbc.NonRegisteringDriver().connect(
-                    "jdbc:mysql://" + cluster.replicas().get(0).hostAndPort() + "/app?" + CJ_PROPS, props);
+                    "jdbc:mysql://" + cluster.replicas().get(0).hostAndPort() + "/app?" + cjProps, props);
         } else if (driver.equals("foobar")) {
             foobar = new FoobarDataSource();
             foobar.setUrl(cluster.foobarUrl("adminUser=" + EmbeddedCluster.ADMIN_USER + "&adminPassword="
-                    + EmbeddedCluster.ADMIN_PASSWORD + "&" + CJ_PROPS));
+                    + EmbeddedCluster.ADMIN_PASSWORD + "&" + cjProps));
             foobar.setUser(cluster.appUser());
             foobar.setPassword(cluster.appPassword());
             connection = foobar.getConnection();
